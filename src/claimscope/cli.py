@@ -1,0 +1,350 @@
+"""The claimscope command line: ingest, analyze, look, export. ``claimscope COMMAND --help``."""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import click
+
+from claimscope import __version__
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _db_option(func):
+    """``--db`` on every command (and on the group), falling back to $CLAIMSCOPE_DB, then the default."""
+
+    @click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), envvar="CLAIMSCOPE_DB",
+                  help="Database file (default: claimscope.db in your data directory, or $CLAIMSCOPE_DB).")
+    @click.pass_context
+    @functools.wraps(func)
+    def wrapper(ctx, db, *args, **kwargs):
+        return func(*args, db=db or ctx.obj.get("db"), **kwargs)
+
+    return wrapper
+
+
+def _open(db: Path | None):
+    from claimscope.api import Claimscope
+    from claimscope.store import StoreError, default_db_path
+
+    path = db or default_db_path()
+    try:
+        return Claimscope(path)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _progress(total: int | None, unit: str, desc: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, disable=None, dynamic_ncols=True,
+                smoothing=0.1)
+
+
+@click.group(context_settings=CONTEXT, epilog="""\b
+Examples:
+  claimscope demo                                  # ingest + analyze the bundled demo corpus
+  claimscope --db war.db ingest articles/ feed.xml
+  claimscope --db war.db analyze
+  claimscope --db war.db search '"chemical attack" denied'
+""")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="CLAIMSCOPE_DB",
+              help="Database file for every command (default: claimscope.db in your data directory).")
+@click.version_option(__version__, prog_name="claimscope")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None) -> None:
+    """claimscope: who claims what about which incident, traced to the words of stored articles."""
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+
+
+# ------------------------------------------------------------------------------------ ingest
+@main.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  claimscope ingest article.txt page.html             # files (first line of a .txt = title if a blank line follows)
+  claimscope ingest corpus/                           # a folder, recursively, by extension
+  claimscope ingest https://example.org/story.html    # a page (public addresses only)
+  claimscope ingest https://example.org/rss.xml       # a feed: every entry is fetched
+  claimscope ingest fakes.csv --text-col article_content --title-col article_title \\
+        --date-col date --outlet-col source           # a dataset, one article per row
+  cat story.txt | claimscope ingest - --outlet "Kestria News"
+\b
+Exit status: 0 when every input was ingested, 1 when some failed (each failure is
+reported on one line naming the input; the rest is still ingested).""")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--text-col", help="Dataset column holding the article text.")
+@click.option("--title-col", help="Dataset column holding the title.")
+@click.option("--date-col", help="Dataset column holding the publication date.")
+@click.option("--outlet-col", help="Dataset column holding the outlet name.")
+@click.option("--url-col", help="Dataset column holding the URL.")
+@click.option("--outlet", help="Outlet for every input (overrides what the URL or page says).")
+@click.option("--max-bytes", type=int, default=20 * 1024 * 1024, show_default=True,
+              help="Largest document (file, page or dataset cell) accepted.")
+@click.option("--timeout", type=float, default=20.0, show_default=True, help="Network timeout in seconds.")
+@click.option("--date-order", type=click.Choice(["MDY", "DMY", "YMD"]), help="Order of ambiguous dates like 4/5/17.")
+@click.option("--allow-private", is_flag=True, help="Allow fetching loopback/private addresses (local test servers only).")
+@_db_option
+def ingest(inputs, text_col, title_col, date_col, outlet_col, url_col, outlet, max_bytes, timeout, date_order,
+           allow_private, db):
+    """Store articles from files, folders, HTML, URLs, RSS/Atom feeds, CSV/JSONL datasets or stdin (-)."""
+    from claimscope.ingest import ColumnMapping, Ingestor, IngestOptions
+
+    cs = _open(db)
+    options = IngestOptions(max_bytes=max_bytes, outlet=outlet, date_order=date_order,
+                            mapping=ColumnMapping(text=text_col, title=title_col, date=date_col,
+                                                  outlet=outlet_col, url=url_col))
+    options.fetch.max_bytes = max_bytes
+    options.fetch.timeout_s = timeout
+    options.fetch.allow_private = allow_private
+    with _progress(None, "doc", "ingest") as bar:
+        report = Ingestor(cs.store, options, progress=bar).ingest(inputs)
+    for error in report.errors:
+        click.secho(f"error: {error}", fg="red", err=True)
+    click.echo(f"ingest: {report.summary()}")
+    click.echo(f"database: {cs.store.path}")
+    cs.close()
+    if report.failed:
+        sys.exit(1)
+
+
+# ----------------------------------------------------------------------------------- analyze
+@main.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  claimscope analyze                  # every analyzer, only what is new or outdated
+  claimscope analyze --only sentences # one analyzer (and what it requires)
+  claimscope analyze --list           # the registered analyzers and their versions""")
+@click.option("--only", "only", multiple=True, help="Run just this analyzer (repeatable).")
+@click.option("--limit", type=int, help="Analyze at most this many articles.")
+@click.option("--list", "list_", is_flag=True, help="List registered analyzers and exit.")
+@_db_option
+def analyze(only, limit, list_, db):
+    """Run the registered analyzers over articles their current version has not seen."""
+    from claimscope.pipeline import Pipeline, registered
+
+    if list_:
+        for name, cls in registered().items():
+            requires = f" (requires {', '.join(cls.requires)})" if cls.requires else ""
+            click.echo(f"{name:<14} v{cls.version:<6} {cls.description}{requires}")
+        return
+    try:
+        pipeline = Pipeline(names=only or None)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--only") from None
+    cs = _open(db)
+    pending = len(pipeline.pending(cs.store))
+    total = min(pending, limit) if limit is not None else pending
+    with _progress(total, "article", "analyze") as bar:
+        report = pipeline.run(cs.store, limit=limit, progress=bar.update)
+    for article_id, name, detail in report.failures[:20]:
+        click.secho(f"error: analyzer {name} failed on article {article_id}: {detail}", fg="red", err=True)
+    if len(report.failures) > 20:
+        click.secho(f"... and {len(report.failures) - 20} more failures", fg="red", err=True)
+    click.echo(f"analyze: {report.summary()}")
+    cs.close()
+    if report.failures:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------- articles
+@main.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  claimscope articles --outlet "Kestria News" --since 2022-03-01
+  claimscope articles --language en --json""")
+@click.option("--outlet", help="Outlet name or domain.")
+@click.option("--since", help="Published on or after (YYYY[-MM[-DD]]).")
+@click.option("--until", help="Published on or before (YYYY[-MM[-DD]]).")
+@click.option("--language", help="Language code, e.g. en.")
+@click.option("--no-duplicates", is_flag=True, help="Hide near-duplicate copies.")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--offset", type=int, default=0)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@_db_option
+def articles(outlet, since, until, language, no_duplicates, limit, offset, as_json, db):
+    """List stored articles."""
+    cs = _open(db)
+    found = cs.articles(outlet=outlet, since=since, until=until, language=language,
+                        include_duplicates=not no_duplicates, limit=limit, offset=offset)
+    for article in found:
+        if as_json:
+            row = article.to_dict()
+            row.pop("text")
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            dup = f"  [copy of {article.duplicate_of[:10]}]" if article.duplicate_of else ""
+            click.echo(f"{article.id[:12]}  {article.published_at or '----------':<10.10}  "
+                       f"{(article.outlet or '-')[:22]:<22}  {(article.title or article.text[:60])[:70]}{dup}")
+    if not found and not as_json:
+        click.echo("no articles match", err=True)
+    cs.close()
+
+
+# -------------------------------------------------------------------------------------- show
+@main.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  claimscope show 3f2a9c1b
+  claimscope show 3f2a9c1b --spans sentence""")
+@click.argument("article_id")
+@click.option("--spans", "label", help="Only spans whose label starts with this.")
+@_db_option
+def show(article_id, label, db):
+    """Show an article's text and metadata with its stored spans."""
+    from claimscope.render import render_article
+
+    cs = _open(db)
+    article = cs.article(article_id)
+    if article is None:
+        raise click.ClickException(f"no article {article_id!r}; list ids with 'claimscope articles'")
+    click.echo(render_article(cs.store, article, label_prefix=label, color=sys.stdout.isatty(),
+                              width=min(shutil.get_terminal_size((100, 20)).columns, 100)))
+    cs.close()
+
+
+# ------------------------------------------------------------------------------------ search
+@main.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  claimscope search chlorine
+  claimscope search '"staged attack" OR fabricated'
+  claimscope search 'chlor*' --limit 5""")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@_db_option
+def search(query, limit, as_json, db):
+    """Full-text search over article titles and texts (words ANDed, "phrases", prefix*, OR, NOT)."""
+    cs = _open(db)
+    hits = cs.search(" ".join(query), limit=limit)
+    for hit in hits:
+        if as_json:
+            click.echo(json.dumps(hit, ensure_ascii=False))
+        else:
+            click.echo(f"{hit['article_id'][:12]}  {hit['published_at'] or '':<10.10}  {(hit['outlet'] or '-')[:20]:<20}  "
+                       f"{hit['title'] or ''}")
+            click.echo(textwrap.indent(textwrap.fill(hit["snippet"].replace("\n", " "), 96), "    "))
+    if not hits and not as_json:
+        click.echo("no matches", err=True)
+    cs.close()
+
+
+# ------------------------------------------------------------------------------------ export
+@main.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  claimscope export --format jsonl --out everything.jsonl
+  claimscope export --format csv --out tables/          # one CSV per table
+  claimscope export --format csv --table claims --out claims.csv""")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--table", "tables", multiple=True, help="Only these tables (repeatable).")
+@click.option("--out", type=click.Path(path_type=Path), help="File (jsonl, or csv with one --table) or folder (csv).")
+@_db_option
+def export(fmt, tables, out, db):
+    """Export stored records: JSONL of everything, or CSV per table."""
+    from claimscope.export import export_csv, export_jsonl
+    from claimscope.store.sqlite import EXPORTABLE_TABLES
+
+    unknown = [t for t in tables if t not in EXPORTABLE_TABLES]
+    if unknown:
+        raise click.BadParameter(f"unknown table(s) {', '.join(unknown)}; choose from {', '.join(EXPORTABLE_TABLES)}",
+                                 param_hint="--table")
+    cs = _open(db)
+    chosen = list(tables) or list(EXPORTABLE_TABLES)
+    if fmt == "jsonl":
+        if out:
+            with _atomic_text(out) as fh:
+                count = export_jsonl(cs.store, fh, chosen)
+            click.echo(f"export: {count} records to {out}", err=True)
+        else:
+            export_jsonl(cs.store, sys.stdout, chosen)
+    else:
+        if out is None:
+            if len(chosen) != 1:
+                raise click.UsageError("CSV of several tables needs --out FOLDER (or one --table to print)")
+            export_csv(cs.store, chosen[0], sys.stdout)
+        elif len(chosen) == 1 and out.suffix.lower() == ".csv":
+            with _atomic_text(out) as fh:
+                count = export_csv(cs.store, chosen[0], fh)
+            click.echo(f"export: {count} rows to {out}", err=True)
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            for table in chosen:
+                with _atomic_text(out / f"{table}.csv") as fh:
+                    count = export_csv(cs.store, table, fh)
+                click.echo(f"export: {count:>6} rows to {out / (table + '.csv')}", err=True)
+    cs.close()
+
+
+class _atomic_text:
+    """Write to a temporary file and rename on success, so a failed export leaves no half file."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.tmp = self.path.with_name(f".{self.path.name}.part")
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fh = self.tmp.open("w", encoding="utf-8", newline="")
+        return self.fh
+
+    def __exit__(self, exc_type, *rest: Any) -> None:
+        self.fh.close()
+        if exc_type is None:
+            self.tmp.replace(self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)
+
+
+# -------------------------------------------------------------------------------------- demo
+@main.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  claimscope demo                      # into the default database
+  claimscope demo --db /tmp/demo.db --report /tmp/demo.html""")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the HTML report (default: beside the database).")
+@_db_option
+def demo(report, db):
+    """Ingest and analyze the bundled demo corpus (an invented conflict), then summarise."""
+    from claimscope.demo import ingest_demo
+    from claimscope.report import write_report
+
+    cs = _open(db)
+    ingest_report = ingest_demo(cs.store)
+    for error in ingest_report.errors:
+        click.secho(f"error: {error}", fg="red", err=True)
+    click.echo(f"ingest: {ingest_report.summary()}")
+    from claimscope.pipeline import Pipeline
+
+    pipeline = Pipeline()
+    with _progress(len(pipeline.pending(cs.store)), "article", "analyze") as bar:
+        run = pipeline.run(cs.store, progress=bar.update)
+    click.echo(f"analyze: {run.summary()}")
+    report_path = report or cs.store.path.with_name("claimscope-report.html")
+    write_report(cs.store, report_path, title="claimscope demo corpus (an invented conflict)")
+    _print_summary(cs)
+    click.echo(f"report:   {report_path}")
+    cs.close()
+
+
+@main.command(context_settings=CONTEXT)
+@_db_option
+def info(db):
+    """Where the database is and what it holds."""
+    cs = _open(db)
+    _print_summary(cs)
+    cs.close()
+
+
+def _print_summary(cs) -> None:
+    stats = cs.stats()
+    click.echo(f"database: {cs.store.path}  (schema v{cs.store.schema_version()})")
+    click.echo(f"articles: {stats['articles']} ({stats['duplicates']} near-duplicate copies)   outlets: {stats['outlets']}")
+    click.echo(f"claims: {stats['claims']}   incidents: {stats['incidents']} "
+               f"({stats['incident_mentions']} mentions)   techniques: {stats['techniques']}   spans: {stats['spans']}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
