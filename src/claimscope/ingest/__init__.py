@@ -19,7 +19,7 @@ from typing import Any
 
 from claimscope.ingest import dedup
 from claimscope.ingest.dates import parse_published
-from claimscope.ingest.decoding import decode_bytes
+from claimscope.ingest.decoding import clean_text, decode_bytes
 from claimscope.ingest.errors import IngestError
 from claimscope.ingest.feeds import looks_like_feed, parse_feed
 from claimscope.ingest.fetch import FetchPolicy, fetch
@@ -348,7 +348,7 @@ class Ingestor:
         return article.id
 
     def build_article(self, draft: Draft) -> tuple[Article, Outlet | None, Any]:
-        text = draft.text.strip()
+        text = clean_text(draft.text).strip()
         if len(text.split()) < self.options.min_words:
             raise IngestError(draft.source_ref, f"only {len(text.split())} words of text",
                               "an article needs at least a sentence; check the input")
@@ -356,7 +356,7 @@ class Ingestor:
         outlet = draft.outlet or outlet_for(self.options.outlet or draft.outlet_name, draft.url)
         language, score = detect_language(text)
         article = Article(
-            text=text, title=(draft.title or "").strip() or None, url=draft.url, outlet=outlet.name if outlet else None,
+            text=text, title=clean_text(draft.title or "").strip() or None, url=draft.url, outlet=outlet.name if outlet else None,
             published_at=published, published_precision=precision if published else DatePrecision.UNKNOWN,
             author=draft.author, language=language, language_score=score,
             raw_sha256=sha256_hex(draft.raw if draft.raw is not None else text.encode("utf-8")),

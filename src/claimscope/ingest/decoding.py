@@ -57,32 +57,41 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> tuple
         raise IngestError(source, f"looks like {binary}, not text", "convert it to text or HTML first")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _clean(data.decode(encoding, errors="replace")), encoding
+            return clean_text(data.decode(encoding, errors="replace")), encoding
     if declared:
         try:
-            return _clean(data.decode(declared)), declared
+            return clean_text(data.decode(declared)), declared
         except (LookupError, UnicodeDecodeError):
             pass
     try:
-        return _clean(data.decode("utf-8")), "utf-8"
+        return clean_text(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
     if b"\x00" in data[:8192]:
         even = data[0:8192:2].count(0)
         encoding = "utf-16-be" if even > len(data[:8192]) // 4 else "utf-16-le"
-        return _clean(data.decode(encoding, errors="replace")), encoding
+        return clean_text(data.decode(encoding, errors="replace")), encoding
+    sample = data[:200_000]
+    non_ascii = sum(1 for b in sample if b > 127)
+    if non_ascii < len(sample) * 0.05:
+        # Mostly-ASCII text with a few accented letters or smart quotes is almost always
+        # Windows-1252/Latin-1; statistical detectors guess CJK encodings on such short evidence.
+        try:
+            return clean_text(data.decode("cp1252")), "cp1252"
+        except UnicodeDecodeError:
+            pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:200_000]).best()
+    best = from_bytes(sample).best()
     encoding = best.encoding if best is not None else "cp1252"
     try:
         text = data.decode(encoding, errors="replace")
     except LookupError:
         encoding, text = "cp1252", data.decode("cp1252", errors="replace")
-    return _clean(text), encoding
+    return clean_text(text), encoding
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     """Normalise newlines and drop control characters that break offsets and terminals."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from functools import lru_cache
+
 from claimscope.ingest.errors import IngestError
 
 # Pages beyond this many elements are refused rather than parsed: a deeply nested or
@@ -29,6 +31,17 @@ def looks_like_html(text: str) -> bool:
         or bool(re.match(r"\s*<(head|body|article|div|p)[\s>]", head))
 
 
+@lru_cache(maxsize=1)
+def _config():
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "MAX_TREE_SIZE", str(MAX_TREE_SIZE))
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # signal-based timeouts break in threads
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "50")
+    return config
+
+
 def extract_html(html: str, source: str, url: str | None = None) -> ExtractedPage:
     import trafilatura
 
@@ -37,7 +50,7 @@ def extract_html(html: str, source: str, url: str | None = None) -> ExtractedPag
     try:
         doc = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=False,
-            favor_precision=True, max_tree_size=MAX_TREE_SIZE,
+            favor_precision=True, config=_config(),
         )
     except Exception as exc:  # trafilatura/lxml raise many kinds on hostile markup
         raise IngestError(source, f"HTML could not be parsed ({type(exc).__name__}: {exc})",
