@@ -119,12 +119,14 @@ def ingest(inputs, text_col, title_col, date_col, outlet_col, url_col, outlet, m
 Examples:
   claimscope analyze                  # every analyzer, only what is new or outdated
   claimscope analyze --only sentences # one analyzer (and what it requires)
+  claimscope analyze --only claims --rerun   # recompute one analyzer everywhere
   claimscope analyze --list           # the registered analyzers and their versions""")
 @click.option("--only", "only", multiple=True, help="Run just this analyzer (repeatable).")
 @click.option("--limit", type=int, help="Analyze at most this many articles.")
 @click.option("--list", "list_", is_flag=True, help="List registered analyzers and exit.")
+@click.option("--rerun", is_flag=True, help="Run the --only analyzers (or all) again on every article.")
 @_db_option
-def analyze(only, limit, list_, db):
+def analyze(only, limit, list_, rerun, db):
     """Run the registered analyzers over articles their current version has not seen."""
     from claimscope.pipeline import Pipeline, registered
 
@@ -138,10 +140,11 @@ def analyze(only, limit, list_, db):
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--only") from None
     cs = _open(db)
-    pending = len(pipeline.pending(cs.store))
+    again = [a.name for a in pipeline.analyzers if not only or a.name in only] if rerun else []
+    pending = len(pipeline.pending(cs.store, again))
     total = min(pending, limit) if limit is not None else pending
     with _progress(total, "article", "analyze") as bar:
-        report = pipeline.run(cs.store, limit=limit, progress=bar.update)
+        report = pipeline.run(cs.store, limit=limit, progress=bar.update, rerun=again)
     for article_id, name, detail in report.failures[:20]:
         click.secho(f"error: analyzer {name} failed on article {article_id}: {detail}", fg="red", err=True)
     if len(report.failures) > 20:

@@ -4,6 +4,7 @@
 |-------------|-----------------|---------------------------------------------------|
 | language    | language.py     | spans ``language:<code>`` per paragraph           |
 | sentences   | sentences.py    | spans ``sentence``                                |
+| claims      | claims.py       | claims (speaker, cue, content, type, polarity, check-worthiness) and ``attribution.*`` spans |
 """
 
-from claimscope.analyzers import language, sentences  # noqa: F401
+from claimscope.analyzers import claims, language, sentences  # noqa: F401

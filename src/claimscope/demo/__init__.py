@@ -47,4 +47,24 @@ def drafts() -> list[Draft]:
 
 
 def ingest_demo(store: Store) -> IngestReport:
+    """Ingest the demo articles and register the demo's invented places with the store."""
+    layers = store.get_setting(LAYERS_SETTING, [])
+    if DEMO_LAYER not in layers:
+        store.set_setting(LAYERS_SETTING, [*layers, DEMO_LAYER])
+    if not store.get_setting("analysis.focus_countries"):
+        store.set_setting("analysis.focus_countries", ["Kestria"])
     return Ingestor(store).ingest_drafts(drafts())
+
+
+LAYERS_SETTING = "gazetteer.layers"
+DEMO_LAYER = "builtin:demo"
+
+
+def layer_paths(store: Store | None) -> tuple[str, ...]:
+    """Files of the extra gazetteer layers registered with a store ("builtin:demo" or paths)."""
+    if store is None:
+        return ()
+    out = []
+    for layer in store.get_setting(LAYERS_SETTING, []):
+        out.append(str(places_path()) if layer == DEMO_LAYER else layer)
+    return tuple(out)

@@ -116,12 +116,17 @@ class Pipeline:
             analyzers = [available[n]() for n in wanted]
         self.analyzers = _topological(list(analyzers))
 
-    def pending(self, store: Store) -> dict[str, list[Analyzer]]:
-        """article id -> analyzers to run for it (outdated ones plus their dependents)."""
+    def pending(self, store: Store, rerun: Iterable[str] = ()) -> dict[str, list[Analyzer]]:
+        """article id -> analyzers to run for it (outdated ones plus their dependents).
+
+        ``rerun`` names analyzers to run again on every article even if up to date."""
         by_name = {a.name: a for a in self.analyzers}
         todo: dict[str, set[str]] = {}
+        rerun = set(rerun)
+        all_ids = list(store.article_ids()) if rerun else []
         for analyzer in self.analyzers:
-            for article_id in store.pending_articles(analyzer.name, analyzer.version):
+            ids = all_ids if analyzer.name in rerun else store.pending_articles(analyzer.name, analyzer.version)
+            for article_id in ids:
                 todo.setdefault(article_id, set()).add(analyzer.name)
         for names in todo.values():
             changed = True
@@ -135,12 +140,12 @@ class Pipeline:
                 if names & set(by_name)}
 
     def run(self, store: Store, *, batch_size: int = 32, limit: int | None = None,
-            progress: Callable[[int], Any] | None = None) -> RunReport:
+            progress: Callable[[int], Any] | None = None, rerun: Iterable[str] = ()) -> RunReport:
         from claimscope.pipeline import nlp
 
         report = RunReport()
         started = time.perf_counter()
-        plan = self.pending(store)
+        plan = self.pending(store, rerun)
         ids = list(plan)[: limit if limit is not None else None]
         for offset in range(0, len(ids), batch_size):
             batch_ids = ids[offset: offset + batch_size]

@@ -34,6 +34,13 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def schema_version(self) -> int: ...
 
+    # -- settings --------------------------------------------------------------
+    @abc.abstractmethod
+    def get_setting(self, key: str, default: Any = None) -> Any: ...
+
+    @abc.abstractmethod
+    def set_setting(self, key: str, value: Any) -> None: ...
+
     # -- outlets ---------------------------------------------------------------
     @abc.abstractmethod
     def upsert_outlet(self, outlet: Outlet) -> int:
