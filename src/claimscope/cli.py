@@ -209,6 +209,52 @@ def show(article_id, label, db):
     cs.close()
 
 
+# ------------------------------------------------------------------------------------ claims
+@main.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  claimscope claims --type denial
+  claimscope claims --speaker ministry --min-checkworthiness 0.5
+  claimscope claims --article 3f2a9c1b --json""")
+@click.option("--article", "article_id", help="Only this article (id or prefix).")
+@click.option("--type", "claim_type", type=click.Choice(["allegation", "denial", "counter_accusation", "assertion",
+                                                          "estimate", "commitment", "warning", "call"]))
+@click.option("--speaker", help="Speaker name contains this (case-insensitive).")
+@click.option("--source-kind", type=click.Choice(["named", "anonymous", "outlet", "document"]))
+@click.option("--min-checkworthiness", type=float, help="Only claims scored at least this check-worthy (0-1).")
+@click.option("--limit", type=int, default=100, show_default=True)
+@click.option("--offset", type=int, default=0)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@_db_option
+def claims(article_id, claim_type, speaker, source_kind, min_checkworthiness, limit, offset, as_json, db):
+    """List claims: speaker, type, polarity, check-worthiness and the quoted words."""
+    from claimscope.render import claim_line, techniques_by_claim
+
+    cs = _open(db)
+    if article_id:
+        article = cs.article(article_id)
+        if article is None:
+            raise click.ClickException(f"no article {article_id!r}; list ids with 'claimscope articles'")
+        article_id = article.id
+    rows = cs.store.claims(article_id=article_id, claim_type=claim_type, limit=None)
+    if speaker:
+        needle = speaker.lower()
+        rows = [r for r in rows if needle in (r["speaker"] or "").lower() or needle in (r["speaker_norm"] or "").lower()]
+    if source_kind:
+        rows = [r for r in rows if r["source_kind"] == source_kind]
+    if min_checkworthiness is not None:
+        rows = [r for r in rows if (r["checkworthiness"] or 0) >= min_checkworthiness]
+    rows = rows[offset: offset + limit]
+    techniques = techniques_by_claim(cs.store)
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps({**row, "techniques": techniques.get(row["id"], [])}, ensure_ascii=False))
+        else:
+            click.echo(claim_line(row, techniques.get(row["id"], []), color=sys.stdout.isatty()))
+    if not rows and not as_json:
+        click.echo("no claims match (run 'claimscope analyze' first?)", err=True)
+    cs.close()
+
+
 # ------------------------------------------------------------------------------------ search
 @main.command(context_settings=CONTEXT, epilog="""\b
 Examples:

@@ -5,6 +5,7 @@
 | language    | language.py     | spans ``language:<code>`` per paragraph           |
 | sentences   | sentences.py    | spans ``sentence``                                |
 | claims      | claims.py       | claims (speaker, cue, content, type, polarity, check-worthiness) and ``attribution.*`` spans |
+| techniques  | techniques.py   | persuasion technique spans + ``technique_claim`` links |
 """
 
-from claimscope.analyzers import claims, language, sentences  # noqa: F401
+from claimscope.analyzers import claims, language, sentences, techniques  # noqa: F401

@@ -157,9 +157,11 @@ def _subject(verb):
     """The subject of a verb, climbing through 'stating that', 'and added', 'saying'."""
     node = verb
     for _ in range(4):
-        for child in node.children:
-            if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
-                return child
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+        if subjects:
+            # a quotation before the cue sometimes yields a second "subject" inside the quote:
+            # the one nearest the verb is the speaker
+            return min(subjects, key=lambda c: abs(c.i - node.i))
         if node.dep_ in ("advcl", "conj", "xcomp", "pcomp") and node.head is not node:
             head = node.head
             # "X denied that A used gas, describing ..." / "X warned that A ..., and held ...":
@@ -203,7 +205,8 @@ def _content_children(verb):
         elif child.dep_ == "advcl" and child.i > verb.i and verb.lemma_ in ("accuse", "blame") and child.tag_ == "VBG" \
                 and child.lemma_ not in CUE_VERBS:
             keep.append(child)
-    if any(c.dep_ in ("ccomp", "xcomp") and c.i > verb.i for c in keep):
+    if verb.lemma_ in ("tell", "inform", "assure", "remind", "brief", "notify", "say") and \
+            any(c.dep_ in ("ccomp", "xcomp") and c.i > verb.i for c in keep):
         first_clause = min(c.i for c in keep if c.dep_ in ("ccomp", "xcomp") and c.i > verb.i)
         # "told reporters that ...", "told a briefing that ...": the addressee is not content
         keep = [c for c in keep if not (c.dep_ in ("dobj", "dative", "prep") and c.i < first_clause)]

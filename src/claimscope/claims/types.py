@@ -52,19 +52,34 @@ _FUTURE = re.compile(r"\b(will|would|shall|are preparing|is preparing|prepar\w+ 
 _COMMIT = re.compile(r"\b(ready to|willing to|prepared to cooperate|agree[ds]? to|pledg\w+|promis\w+|commit\w* to|"
                      r"will (?:allow|grant|hand|cooperate|provide|facilitate)|offer\w* to|would continue)\b",
                      re.IGNORECASE)
-_FIGURE = re.compile(r"\b(\d[\d,.]*|hundreds|thousands|dozens|scores|tens of thousands)\b[^.]{0,40}"
+_NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
+_FIGURE = re.compile(r"\b(\d[\d,.]*|" + _NUMBER_WORDS + r"|hundreds|thousands|dozens|scores|tens of thousands)\b[^.]{0,40}"
                      r"\b(killed|dead|died|deaths|death toll|injured|wounded|casualties|people|civilians|children|"
                      r"victims|displaced|patients|treated)\b|\bdeath toll\b", re.IGNORECASE)
 _ATTACK = re.compile(r"\b(attack(?:ed|ing|s)?|bomb(?:ed|ing|s)|shell(?:ed|ing)|strikes?|struck|dropp(?:ed|ing)|gassed|"
                      r"massacred?|killed|targeted|fired|barrel bombs?|air ?raids?|"
                      r"us(?:ed|ing) (?:\w+ ){0,3}(?:gas|chlorine|sarin|chemical|toxic|nerve|weapons?))\b",
                      re.IGNORECASE)
+_WEAPON = re.compile(r"\b(sarin|chlorine|mustard|nerve agents?|toxic gas|poison(?:ous)? gas|chemical weapons?|"
+                     r"barrel bombs?|cluster (?:bombs?|munitions)|incendiary|white phosphorus)\b", re.IGNORECASE)
 _HEDGE = re.compile(r"\b(alleged(?:ly)?|so-called|self-styled|reportedly|purported(?:ly)?|suspected|may|might|"
                     r"could|possibly|probably|likely|apparently|appear(?:s|ed)? to|seem(?:s|ed)? to|"
                     r"not rule out|did not rule out|unconfirmed|unverified|claimed)\b", re.IGNORECASE)
 _CALL = re.compile(r"\b(urg\w+|call(?:s|ed)? (?:on|for|upon)|demand\w*|must|should)\b", re.IGNORECASE)
 
 STATE_SIDE = {"government", "armed_forces"}
+_LYING = re.compile(r"\b(?:fabricat|invent|manufactur|disseminat|spread|promot)\w*\s+(?:[\w-]+\s+){0,3}"
+                    r"(?:allegations?|claims?|stories|story|news|reports?|lies|propaganda|accusations?)\b"
+                    r"|\b(?:chemical|toxic)\s+(?:agents?|weapons?)\b|\bpropaganda\b", re.I)
+# Actors named in a content, by side of a civil war: who is said to have done something.
+_OPPOSITION = re.compile(r"\b(terrorists?|militants?|rebels?|insurgents?|armed groups?|gangs?|mercenar\w+|jihadists?|"
+                         r"opposition|white helmets|orange vests|front|sponsors?|backers|masters|patrons)\b", re.I)
+_STATE = re.compile(r"\b(government|army|armed forces|forces|regime|helicopters?|aircraft|air force|jets?|planes?|"
+                    r"soldiers|troops|military)\b", re.I)
+_HARM = re.compile(r"\b(attack\w*|bomb\w*|shell\w*|strik\w*|struck|dropp?\w*|kill\w*|gassed|"
+                   r"massacre\w*|stor(?:ed|ing)|exploit\w*|fabricat\w*|invent\w*|manufactur\w*|stag\w+|"
+                   r"transport\w*|smuggl\w*|rehears\w*|blew up|blow up|prevent\w*|shields?|caused|responsib\w+|"
+                   r"deliberate|target\w*|releas\w*|launch\w*)\b", re.I)
 
 
 def classify(cue_lemma: str | None, content: str, speaker_kind: str, negated_cue: bool = False,
@@ -98,10 +113,19 @@ def classify(cue_lemma: str | None, content: str, speaker_kind: str, negated_cue
         return "warning", "affirms", True if "rule out" in cue_text.lower() else hedged
     if staged or (_FUTURE.search(content) and _STAGED.search(content)):
         return ("warning" if _FUTURE.search(content) else "counter_accusation"), "affirms", hedged
+    state_side = speaker_kind in STATE_SIDE
+    # accusing the accusers of lying ("fabricating baseless allegations", "propaganda") discredits
+    # them; it is not a counter-accusation about the incident
+    acts = _LYING.sub(" ", content)
+    if _OPPOSITION.search(content) and _HARM.search(acts) and (state_side or speaker_kind in ("foreign_state", "media")) \
+            and not _STATE.search(content.split(",")[0]):
+        return "counter_accusation", "affirms", hedged
+    if _STATE.search(content) and _ATTACK.search(content) and not state_side and speaker_kind != "foreign_state":
+        return "allegation", "affirms", hedged
     if lemma in ESTIMATE_CUES or _FIGURE.search(content):
         return "estimate", "affirms", hedged
     if lemma in ALLEGE_CUES or lemma == "according to":
-        if _ATTACK.search(content):
+        if _ATTACK.search(content) or _WEAPON.search(content):
             return "allegation", "affirms", hedged
     if _ATTACK.search(content) and speaker_kind not in STATE_SIDE and re.search(
             r"\b(government|army|forces|regime|helicopters?|aircraft|planes?|jets?|troops|air force)\b", content, re.I):

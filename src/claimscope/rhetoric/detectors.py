@@ -1,0 +1,62 @@
+"""Registry of persuasion-technique detectors, so callers pick one by name.
+
+A detector has a ``name``, a ``version`` and ``detect(text) -> list[DetectedSpan]``.
+Only ``lexicon`` (the cue-lexicon baseline) exists today; a trained span model registers
+itself under its own name with :func:`register_detector`, and the benchmark and the
+pipeline reach it with ``get_detector(name)``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Protocol
+
+from claimscope.model import TechniqueSpan
+
+from .lexicon import DetectedSpan, LexiconDetector
+
+
+class Detector(Protocol):
+    name: str
+    version: str
+
+    def detect(self, text: str) -> list[DetectedSpan]: ...
+
+
+_FACTORIES: dict[str, Callable[..., Detector]] = {"lexicon": LexiconDetector}
+
+
+def register_detector(name: str, factory: Callable[..., Detector], *, replace: bool = False) -> None:
+    """Make ``get_detector(name, **options)`` call ``factory(**options)``."""
+    if name in _FACTORIES and not replace:
+        raise ValueError(f"a persuasion detector named {name!r} is already registered (pass replace=True)")
+    _FACTORIES[name] = factory
+
+
+def available_detectors() -> list[str]:
+    return sorted(_FACTORIES)
+
+
+def get_detector(name: str = "lexicon", **options) -> Detector:
+    """A new detector instance; ``options`` go to its constructor
+    (for ``lexicon``: ``min_confidence``, ``techniques``, ``repetition``)."""
+    try:
+        factory = _FACTORIES[name]
+    except KeyError:
+        raise KeyError(f"no persuasion detector named {name!r}; available: {', '.join(available_detectors())}") from None
+    return factory(**options)
+
+
+def technique_spans(detector: Detector, article_id: str, text: str) -> list[TechniqueSpan]:
+    """Run ``detector`` on an article's text and return model records for the store."""
+    return to_technique_spans(article_id, detector.detect(text), producer=f"rhetoric.{detector.name}",
+                              producer_version=detector.version)
+
+
+def to_technique_spans(article_id: str, spans: Iterable[DetectedSpan], producer: str,
+                       producer_version: str) -> list[TechniqueSpan]:
+    return [
+        TechniqueSpan(article_id=article_id, start=s.start, end=s.end, technique=s.technique,
+                      confidence=round(float(s.confidence), 4), producer=producer,
+                      producer_version=producer_version)
+        for s in spans
+    ]
