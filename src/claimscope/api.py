@@ -23,6 +23,7 @@ class Claimscope:
 
     def __init__(self, path: str | Path | None = None, *, store: Store | None = None):
         self.store = store or open_store(path)
+        self._similar = None
 
     def close(self) -> None:
         self.store.close()
@@ -77,6 +78,14 @@ class Claimscope:
 
     def spans(self, article_id: str, label_prefix: str | None = None) -> list[dict[str, Any]]:
         return self.store.spans(article_id, label_prefix=label_prefix)
+
+    def similar(self, text: str, *, k: int = 10, min_score: float = 0.0) -> list[dict[str, Any]]:
+        """Claims closest in meaning to ``text`` (each with a ``similarity`` in [-1, 1])."""
+        if self._similar is None:
+            from claimscope.index import SimilarClaims
+
+            self._similar = SimilarClaims(self.store)
+        return self._similar.similar(text, k=k, min_score=min_score)
 
     def stats(self) -> dict[str, int]:
         return self.store.stats()

@@ -255,6 +255,38 @@ def claims(article_id, claim_type, speaker, source_kind, min_checkworthiness, li
     cs.close()
 
 
+# ----------------------------------------------------------------------------------- similar
+@main.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  claimscope similar "the chemical attack was staged by the rebels"
+  claimscope similar "helicopters dropped chlorine" --k 5 --min-score 0.5 --json""")
+@click.argument("text", nargs=-1, required=True)
+@click.option("--k", type=int, default=10, show_default=True, help="How many claims to return.")
+@click.option("--min-score", type=float, default=0.0, show_default=True, help="Lowest cosine similarity shown.")
+@click.option("--json", "as_json", is_flag=True)
+@_db_option
+def similar(text, k, min_score, as_json, db):
+    """Claims closest in meaning to TEXT (has this been claimed before, and by whom?)."""
+    from claimscope.render import claim_line
+
+    cs = _open(db)
+    try:
+        hits = cs.similar(" ".join(text), k=k, min_score=min_score)
+    except FileNotFoundError as exc:
+        raise click.ClickException(f"similar-claim search needs the shipped encoder: {exc}") from None
+    articles = {}
+    for hit in hits:
+        if as_json:
+            click.echo(json.dumps(hit, ensure_ascii=False))
+            continue
+        article = articles.setdefault(hit["article_id"], cs.article(hit["article_id"]))
+        click.echo(f"{hit['similarity']:.2f}  {article.published_at or '':<10.10}  {(article.outlet or '-')[:24]}")
+        click.echo(claim_line(hit, [], color=sys.stdout.isatty()))
+    if not hits and not as_json:
+        click.echo("no similar claims (run 'claimscope analyze' so claims are embedded)", err=True)
+    cs.close()
+
+
 # ------------------------------------------------------------------------------------ search
 @main.command(context_settings=CONTEXT, epilog="""\b
 Examples:

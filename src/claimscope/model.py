@@ -372,6 +372,9 @@ class AnalysisResult:
     figures: list[CasualtyFigure] = field(default_factory=list)
     techniques: list[TechniqueSpan] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    # (claim id or "@producer/claims/i" reference, unit vector as float16 bytes)
+    claim_vectors: list[tuple[int | str, bytes]] = field(default_factory=list)
 
     def is_empty(self) -> bool:
-        return not any((self.spans, self.claims, self.mentions, self.figures, self.techniques, self.links))
+        return not any((self.spans, self.claims, self.mentions, self.figures, self.techniques, self.links,
+                        self.claim_vectors))

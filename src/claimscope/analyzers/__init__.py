@@ -6,6 +6,7 @@
 | sentences   | sentences.py    | spans ``sentence``                                |
 | claims      | claims.py       | claims (speaker, cue, content, type, polarity, check-worthiness) and ``attribution.*`` spans |
 | techniques  | techniques.py   | persuasion technique spans + ``technique_claim`` links |
+| embeddings  | embeddings.py   | a unit vector per claim (``claim_vectors``) for similar-claim search |
 """
 
-from claimscope.analyzers import claims, language, sentences, techniques  # noqa: F401
+from claimscope.analyzers import claims, embeddings, language, sentences, techniques  # noqa: F401

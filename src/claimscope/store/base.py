@@ -134,6 +134,16 @@ class Store(abc.ABC):
               from_id: str | int | None = None) -> list[dict[str, Any]]: ...
 
     @abc.abstractmethod
+    def claim_vectors(self, *, after_claim_id: int = 0, limit: int = 50_000) -> list[tuple[int, bytes]]:
+        """(claim id, float16 vector bytes) in claim-id order, for (re)building the vector index."""
+
+    @abc.abstractmethod
+    def claim_vector_count(self) -> int: ...
+
+    @abc.abstractmethod
+    def claims_by_id(self, ids: list[int]) -> dict[int, dict[str, Any]]: ...
+
+    @abc.abstractmethod
     def stats(self) -> dict[str, int]:
         """Counts shown in summaries: articles, duplicates, outlets, claims, incidents, techniques..."""
 

@@ -340,6 +340,12 @@ class SQLiteStore(Store):
                         marks = ", ".join("?" for _ in row)
                         cur = c.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
                         refs[f"@{producer}/{collection}/{index}"] = int(cur.lastrowid)
+                if result.claim_vectors:
+                    c.execute("DELETE FROM claim_vectors WHERE claim_id IN (SELECT id FROM claims WHERE article_id = ?)"
+                              " AND model = ?", (article_id, f"{producer}/{version}"))
+                    c.executemany("INSERT OR REPLACE INTO claim_vectors(claim_id, model, vector) VALUES (?,?,?)",
+                                  [(_resolve_ref(ref, refs), f"{producer}/{version}", blob)
+                                   for ref, blob in result.claim_vectors])
                 c.execute(
                     """INSERT INTO analysis_runs(article_id, analyzer, analyzer_version, finished_at) VALUES (?,?,?,?)
                        ON CONFLICT(article_id, analyzer) DO UPDATE SET analyzer_version = excluded.analyzer_version,
@@ -394,6 +400,23 @@ class SQLiteStore(Store):
               from_id: str | int | None = None) -> list[dict[str, Any]]:
         return self._select("links", {"kind": kind, "from_type": from_type,
                                       "from_id": None if from_id is None else str(from_id)}, "id", None, 0)
+
+    def claim_vectors(self, *, after_claim_id: int = 0, limit: int = 50_000) -> list[tuple[int, bytes]]:
+        rows = self.conn.execute("SELECT claim_id, vector FROM claim_vectors WHERE claim_id > ? ORDER BY claim_id LIMIT ?",
+                                 (after_claim_id, limit))
+        return [(int(r[0]), bytes(r[1])) for r in rows]
+
+    def claim_vector_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM claim_vectors").fetchone()[0])
+
+    def claims_by_id(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        out: dict[int, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = [int(i) for i in ids[start:start + 500]]
+            marks = ",".join("?" for _ in chunk)
+            rows = self._select("claims", {}, "id", None, 0, (f"id IN ({marks})", chunk))
+            out.update({r["id"]: r for r in rows})
+        return out
 
     def stats(self) -> dict[str, int]:
         def count(sql: str) -> int:
