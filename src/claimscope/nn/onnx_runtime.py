@@ -1,0 +1,123 @@
+"""Running a text classifier exported to ONNX, torch-free.
+
+:class:`OnnxTextModel` pairs an onnxruntime session with a ``tokenizers`` tokenizer and
+turns a list of strings into logits, batching sentences of similar length together so
+little compute is spent on padding. Every neural head in claimscope uses it, so it keeps
+to what they share: graph inputs ``input_ids``/``attention_mask`` (int64, shape
+[batch, seq], optional ``token_type_ids``), output ``[batch, n_labels]``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from importlib.resources.abc import Traversable
+import json
+from typing import Sequence
+
+import numpy as np
+
+INTRA_OP_THREADS = 2  # the deployment machines have 2 cores; more threads only contend
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def model_resource_dir(name: str) -> Traversable:
+    """The shipped files of model ``name`` (``claimscope/models/<name>/``) as package resources."""
+    folder = resources.files("claimscope").joinpath("models", name)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"model {name!r} is not installed: no folder claimscope/models/{name}/ in the package")
+    return folder
+
+
+def _read_resource(folder: Traversable, filename: str) -> bytes:
+    item = folder.joinpath(filename)
+    if not item.is_file():
+        raise FileNotFoundError(f"model file {filename!r} is missing from {folder}")
+    return item.read_bytes()
+
+
+class OnnxTextModel:
+    """Tokenise strings and run them through an ONNX sequence classifier.
+
+    ``model`` and ``tokenizer_json`` are the raw bytes/text of ``model.onnx`` and
+    ``tokenizer.json`` (bytes rather than paths so models load the same way from a
+    wheel, a zip or a source tree).
+    """
+
+    def __init__(self, model: bytes, tokenizer_json: str, *, max_length: int = 128, batch_size: int = 32,
+                 intra_op_threads: int = INTRA_OP_THREADS, name: str = "model"):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        if max_length < 2:
+            raise ValueError(f"{name}: max_length must leave room for [CLS] and [SEP], got {max_length}")
+        self.name = name
+        self.max_length = max_length
+        self.batch_size = batch_size
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = intra_op_threads
+        options.inter_op_num_threads = 1
+        try:
+            self.session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise RuntimeError(f"{name}: could not load the ONNX graph: {exc}") from exc
+        self.input_names = {i.name for i in self.session.get_inputs()}
+        missing = {"input_ids", "attention_mask"} - self.input_names
+        if missing:
+            raise ValueError(f"{name}: ONNX graph lacks input(s) {sorted(missing)}; it has {sorted(self.input_names)}")
+        output = self.session.get_outputs()[0]
+        self.output_name = output.name
+        self.n_outputs = output.shape[-1] if isinstance(output.shape[-1], int) else None
+
+        self.tokenizer = Tokenizer.from_str(tokenizer_json)
+        self.tokenizer.no_padding()  # we pad each batch to its own longest sentence
+        self.tokenizer.enable_truncation(max_length=max_length)
+        self.pad_id = self.tokenizer.token_to_id("[PAD]") or 0
+
+    @classmethod
+    def from_resources(cls, name: str, **kwargs) -> "OnnxTextModel":
+        """Load ``claimscope/models/<name>/{model.onnx,tokenizer.json,config.json}``."""
+        folder = model_resource_dir(name)
+        config = json.loads(_read_resource(folder, "config.json"))
+        kwargs.setdefault("max_length", int(config.get("max_length", 128)))
+        return cls(_read_resource(folder, "model.onnx"), _read_resource(folder, "tokenizer.json").decode("utf-8"),
+                   name=name, **kwargs)
+
+    def _encode(self, texts: Sequence[str]) -> list[list[int]]:
+        bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
+        if bad:
+            raise TypeError(f"{self.name}: texts must be str; item {bad[0]} is {type(texts[bad[0]]).__name__}")
+        return [enc.ids for enc in self.tokenizer.encode_batch(list(texts))]
+
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        """Logits of shape [len(texts), n_labels], rows in the order of ``texts``."""
+        if len(texts) == 0:
+            return np.zeros((0, self.n_outputs or 0), dtype=np.float32)
+        ids = self._encode(texts)
+        # Longest first: the first batch fixes peak memory, and similar lengths share a batch.
+        order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
+        out: np.ndarray | None = None
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            width = max(len(ids[i]) for i in idx)
+            input_ids = np.full((len(idx), width), self.pad_id, dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                input_ids[row, : len(ids[i])] = ids[i]
+                mask[row, : len(ids[i])] = 1
+            feeds = {"input_ids": input_ids, "attention_mask": mask}
+            if "token_type_ids" in self.input_names:
+                feeds["token_type_ids"] = np.zeros_like(input_ids)
+            batch = self.session.run([self.output_name], feeds)[0]
+            if out is None:
+                out = np.empty((len(ids), batch.shape[-1]), dtype=batch.dtype)
+            out[idx] = batch
+        return out
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """Softmax of :meth:`logits`, shape [len(texts), n_labels]."""
+        return softmax(self.logits(texts))
