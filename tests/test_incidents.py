@@ -1,0 +1,383 @@
+"""Incidents: dates, casualty figures, modality, places, the seeds and the demo corpus.
+
+Every sentence below is invented for these tests (no real outlet, person or event); the seeds
+are read from ../shared/seeds and skipped where absent.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+
+from claimscope import demo
+from claimscope.geo import Gazetteer, distance_km
+from claimscope.incidents.acled import COLUMNS, acled_rows
+from claimscope.incidents.casualties import find_figures, number
+from claimscope.incidents.dates import dateline_date, find_dates, shift
+from claimscope.incidents.taxonomy import EVENT_TYPES, acled_types, compatible, fakes_cause
+from claimscope.pipeline import Pipeline
+from conftest import SEEDS, needs_seeds
+
+# ------------------------------------------------------------------------------------- dates
+
+THURSDAY = date(2016, 9, 8)  # a Thursday
+
+
+def _date(phrase: str, base: date = THURSDAY):
+    found = find_dates(f"It happened {phrase} in the town.", base)
+    assert found, f"no date found in {phrase!r}"
+    return found[0]
+
+
+@pytest.mark.parametrize("phrase, start, end, precision", [
+    ("on Tuesday", "2016-09-06", "2016-09-06", "day"),  # the most recent Tuesday before publication
+    ("on Thursday", "2016-09-08", "2016-09-08", "day"),  # the publication day itself
+    ("last Tuesday", "2016-09-06", "2016-09-06", "day"),
+    ("on Friday", "2016-09-02", "2016-09-02", "day"),
+    ("yesterday", "2016-09-07", "2016-09-07", "day"),
+    ("the day before yesterday", "2016-09-06", "2016-09-06", "day"),
+    ("this morning", "2016-09-08", "2016-09-08", "day"),
+    ("three days ago", "2016-09-05", "2016-09-05", "day"),
+    ("last week", "2016-08-29", "2016-09-04", "week"),
+    ("earlier this week", "2016-09-05", "2016-09-07", "week"),
+    ("last month", "2016-08-01", "2016-08-31", "month"),
+    ("earlier this month", "2016-09-01", "2016-09-07", "month"),
+    ("in August", "2016-08-01", "2016-08-31", "month"),  # month-only: the latest August not after publication
+    ("in October", "2015-10-01", "2015-10-31", "month"),  # ... so last year's October
+    ("in August 2013", "2013-08-01", "2013-08-31", "month"),
+    ("in 2014", "2014-01-01", "2014-12-31", "year"),  # year-only
+    ("two years ago", "2014-01-01", "2014-12-31", "year"),
+    ("last year", "2015-01-01", "2015-12-31", "year"),
+    ("on 12 November 2015", "2015-11-12", "2015-11-12", "day"),
+    ("on Sept. 6", "2016-09-06", "2016-09-06", "day"),
+])
+def test_dates_resolve_against_publication(phrase, start, end, precision):
+    mention = _date(phrase)
+    assert mention.value is not None, phrase
+    assert mention.value.iso() == (start, end), phrase
+    assert mention.value.precision == precision
+
+
+def test_anchored_future_and_since_dates():
+    anchored = _date("two days after the attack")
+    assert anchored.kind == "anchored" and anchored.anchor == (2, "day", "after")
+    assert shift(_date("on Tuesday").value, 2, "day", "after").iso() == ("2016-09-08", "2016-09-08")
+    assert _date("in the coming days").kind == "future"
+    assert _date("within days").kind == "future"
+    assert _date("since March 2011").kind == "since"
+
+
+def test_dateline_date():
+    assert dateline_date("Tue 05 Jul 2016 Bomb blast in a northern town kills nine.") == date(2016, 7, 5)
+    assert dateline_date("PORT CALDER, 21.08.2013 - Shelling resumed.") == date(2013, 8, 21)
+    assert dateline_date("No date at the top of this one.") is None
+
+
+# --------------------------------------------------------------------------------- casualties
+
+@pytest.mark.parametrize("text, kind, low, high, qualifier, group", [
+    ("the shelling killed at least nine people", "killed", 9, None, "at least", "all"),
+    ("More than 40 civilians were killed in the raid", "killed", 40, None, "over", "civilians"),
+    ("the blast killed hundreds of people", "killed", 200, None, "hundreds", "all"),
+    ("dozens were injured when the roof fell", "injured", 24, None, "dozens", "all"),
+    ("between 12 and 15 people died", "killed", 12, 15, "between", "all"),
+    ("the death toll had risen to eleven", "killed", 11, None, None, "all"),
+    ("about 60 others needed treatment", "injured", 60, None, "about", "all"),
+    ("no more than two people were hurt", "injured", 0, 2, "no more than", "all"),
+    ("At least 17 soldiers were killed in the ambush", "killed", 17, None, "at least", "fighters"),
+    ("the raid left 1,200 people wounded", "injured", 1200, None, None, "all"),
+    ("the deaths of twenty-three villagers", "killed", 23, None, None, "all"),
+])
+def test_casualty_figures(text, kind, low, high, qualifier, group):
+    figures = find_figures(text)
+    assert figures, text
+    f = figures[0]
+    assert (f.kind, f.low, f.high, f.qualifier, f.group) == (kind, low, high, qualifier, group), text
+    assert text[f.start:f.end] == f.text
+
+
+def test_casualty_subgroups_and_pairs():
+    figures = find_figures("The strike killed 14 people, including five children, and wounded 30 others.")
+    assert [(f.kind, f.low, f.group) for f in figures] == [("killed", 14, "all"), ("killed", 5, "children"),
+                                                          ("injured", 30, "all")]
+    assert figures[1].parent == 0
+    assert number("twenty-one") == 21 and number("2,500") == 2500 and number("two hundred") == 200
+
+
+def test_no_casualty_figure_from_years_or_distances():
+    assert find_figures("In 2014 the town was 30 km from the front.") == []
+
+
+# ---------------------------------------------------------------------------------- taxonomy
+
+def test_taxonomy_maps_to_acled_and_fakes():
+    assert acled_types("chemical_weapon") == ("Explosions/Remote violence", "Chemical weapon")
+    assert acled_types("air_strike")[1] == "Air/drone strike"
+    assert fakes_cause("shelling") == "shelling" and fakes_cause("chemical_weapon") == "chemical and toxic gases"
+    assert fakes_cause(None) == "unknown"
+    assert compatible("explosion", "air_strike") and not compatible("arrest", "chemical_weapon")
+    for key in ("chemical_weapon", "air_strike", "shelling", "remote_explosive", "armed_clash", "attack",
+                "abduction", "arrest"):
+        assert key in EVENT_TYPES
+
+
+# ------------------------------------------------------------------- end to end on invented text
+
+def _mentions(cs, text, published="2021-05-06", focus=("Veskaria",)):
+    cs.store.set_setting("analysis.focus_countries", list(focus))
+    report = cs.ingest_text(text, published_at=published, outlet="Test Wire")
+    article_id = (report.added or report.existing)[0]
+    Pipeline(names=["incidents"]).run(cs.store)
+    return article_id, cs.store.incident_mentions(article_id=article_id)
+
+
+def _main(rows):
+    mains = [r for r in rows if r["is_main"]]
+    assert len(mains) == 1, rows
+    return mains[0]
+
+
+DENIED = """Ministry denies gas attack
+
+The Veskarian Interior Ministry on Thursday denied that its helicopters had dropped chlorine on the Lowmarket quarter of Port Calder on Tuesday, calling the reports "lies".
+
+Rescue workers said at least 14 people were killed in the chlorine attack, including five children."""
+
+ANTICIPATED = """Ministry warns of staged attack
+
+The Veskarian Foreign Ministry said on Monday that armed groups are preparing to stage a fake chemical attack in the coming days to blame the army."""
+
+HYPOTHETICAL = """Envoy warns council
+
+The envoy said that if a chemical attack took place in Port Calder, the council would act at once."""
+
+FACT = """Shelling hits market
+
+Artillery shells struck the central market of Drennick on Sunday, killing nine civilians and wounding 20 others."""
+
+
+def test_denied_incident_with_date_figures_and_links(cs):
+    article_id, rows = _mentions(cs, DENIED)  # published Thursday 2021-05-06
+    main = _main(rows)
+    assert main["event_type"] == "chemical_weapon" and main["agent"] == "chlorine"
+    assert main["modality"] == "denied"
+    assert (main["date_start"], main["date_precision"]) == ("2021-05-04", "day")
+    assert main["killed_low"] == 14
+    figures = cs.store.casualty_figures(article_id=article_id)
+    assert {(f["kind"], f["low"], f["group"]) for f in figures} >= {("killed", 14, "all"), ("killed", 5, "children")}
+    assert all(f["mention_id"] == main["id"] for f in figures)
+    assert any(f["source"] and "Rescue workers" in f["source"] for f in figures)
+    links = cs.store.links(kind="claim_incident")
+    assert any(link["to_id"] == str(main["id"]) and link["from_type"] == "claim" for link in links)
+    text = cs.article(article_id).text
+    roles = {e["role"] for e in main["evidence"]}
+    assert {"trigger", "date", "sentence"} <= roles
+    date_ev = next(e for e in main["evidence"] if e["role"] == "date")
+    assert text[date_ev["start"]:date_ev["end"]] == "Tuesday"
+
+
+def test_anticipated_incident(cs):
+    _, rows = _mentions(cs, ANTICIPATED, published="2021-05-10")
+    main = _main(rows)
+    assert main["modality"] == "anticipated" and main["event_type"] == "chemical_weapon"
+    assert main["date_start"] is None  # "said on Monday" is when it was said, not when it happens
+    assert main["perpetrator"] == "armed groups"
+
+
+def test_hypothetical_incident(cs):
+    _, rows = _mentions(cs, HYPOTHETICAL)
+    assert _main(rows)["modality"] == "hypothetical"
+
+
+def test_fact_incident_with_target(cs):
+    _, rows = _mentions(cs, FACT, published="2021-05-04")  # a Tuesday
+    main = _main(rows)
+    assert main["event_type"] == "shelling" and main["modality"] == "fact"
+    assert main["date_start"] == "2021-05-02" and main["killed_low"] == 9 and main["injured_low"] == 20
+    assert main["target_kind"] == "civilians"
+
+
+# ------------------------------------------------------------------------------------- seeds
+
+def _seed(name: str) -> str:
+    return next(SEEDS.glob(f"{name}_*.txt")).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def seed_store(cs):
+    cs.store.set_setting("analysis.focus_countries", ["Syria"])
+    return cs
+
+
+@needs_seeds
+def test_seed_sukri_chlorine_and_ghouta_background(seed_store):
+    cs = seed_store
+    _, rows = _mentions(cs, _seed("000"), published="2016-09-08", focus=("Syria",))
+    sukri = _main(rows)
+    assert sukri["event_type"] == "chemical_weapon" and sukri["agent"] == "chlorine"
+    assert (sukri["date_start"], sukri["date_end"], sukri["date_precision"]) == ("2016-09-06", "2016-09-06", "day")
+    sukkari = (36.1755, 37.1420)  # OCHA centroid of as-Sukkari, Aleppo
+    assert distance_km((sukri["latitude"], sukri["longitude"]), sukkari) < 2
+    assert sukri["geo_precision"] == "neighbourhood" and sukri["admin1"] == "Aleppo"
+    assert sukri["perpetrator"] == "government forces (Syria)" and sukri["perpetrator_kind"] == "armed_forces"
+    assert any("helicopters" in m for m in sukri["attrs"]["perpetrator_mentions"])  # "Syrian helicopters dropped"
+    assert sukri["modality"] in ("alleged", "denied")
+    assert {"alleged", "denied"} <= set(sukri["attrs"]["modalities"])
+    ghouta = [r for r in rows if r["place_id"] == "region:ghouta"]
+    assert ghouta, rows
+    ghouta = ghouta[0]
+    assert not ghouta["is_main"] and ghouta["attrs"]["background"]
+    assert ghouta["agent"] == "sarin" and ghouta["date_start"] == "2013-08-01" and ghouta["date_precision"] == "month"
+    assert ghouta["killed_low"] == 200
+    figures = cs.store.casualty_figures(mention_ids=[ghouta["id"]])
+    assert any(f["qualifier"] == "hundreds" for f in figures)
+
+
+@needs_seeds
+def test_seed_anticipated_staged_attacks(seed_store):
+    cs = seed_store
+    _, rows = _mentions(cs, _seed("004"), published=None, focus=("Syria",))
+    main = _main(rows)
+    assert main["modality"] == "anticipated" and main["event_type"] == "chemical_weapon"
+    place_ids = {p["id"] for p in main["attrs"]["places"]}
+    assert {"region:west-aleppo", "region:southeast-idlib"} <= place_ids
+    assert main["place_id"] in place_ids and main["admin1"] in ("Aleppo", "Idlib")
+
+
+# -------------------------------------------------------------------------------------- demo
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    import claimscope
+
+    handle = claimscope.open(tmp_path_factory.mktemp("demo") / "demo.db")
+    demo.ingest_demo(handle.store)
+    Pipeline(names=["incidents"]).run(handle.store)
+    yield handle
+    handle.close()
+
+
+def _by_file(cs):
+    return {a.metadata.get("demo_file"): a for a in cs.articles(limit=100)}
+
+
+def _truth_mentions(role):
+    for incident in demo.truth()["incidents"]:
+        for mention in incident["mentions"]:
+            if mention["role"] == role:
+                yield incident, mention
+
+
+def _place_ok(row, truth_place):
+    ids = {row["place_id"]} | {p["id"] for p in row["attrs"].get("places", [])}
+    return f"places:{truth_place}" in ids
+
+
+def _date_ok(row, mention):
+    want = mention["date_resolved"]
+    if want is None:
+        return row["date_start"] is None
+    if "/" in want:
+        start, end = want.split("/")
+        # a week/month in the truth; the day an article also names ("Monday's blast") is as good
+        return f"{row['date_start']}/{row['date_end']}" == want or (
+            row["date_precision"] == "day" and start <= (row["date_start"] or "") <= end)
+    if len(want) == 7:
+        return row["date_start"] == want + "-01" and row["date_precision"] == "month"
+    if len(want) == 4:
+        return row["date_start"] == want + "-01-01" and row["date_precision"] == "year"
+    return row["date_start"] == want == row["date_end"]
+
+
+def test_demo_main_incidents(demo_store):
+    """Every article's main incident against truth.json: type, place, date, modality."""
+    articles = _by_file(demo_store)
+    checked, misses = 0, []
+    for incident, mention in _truth_mentions("main"):
+        article = articles[mention["article"]]
+        main = _main(demo_store.store.incident_mentions(article_id=article.id))
+        checks = {
+            "type": main["event_type"] == incident["event_type"] or incident["event_type"] == "air_strike" and
+            main["event_type"] in ("air_strike", "attack", "explosion"),
+            "place": _place_ok(main, incident["place"]),
+            "date": _date_ok(main, mention),
+            "modality": main["modality"] == mention["modality"],
+        }
+        checked += 1
+        misses += [(mention["article"], k) for k, ok in checks.items() if not ok]
+    assert checked == 16
+    # known misses (docs/incidents.md): 05 and 12 frame the incident through the other side's
+    # claim, 06 places it at the city rather than the neighbourhood
+    assert len(misses) <= 4, misses
+    assert {k for _, k in misses} <= {"modality", "place"}, misses
+
+
+def test_demo_background_incidents(demo_store):
+    """Background history (Ain Qurmul 2014, Tarrafiyya in later articles) is found and not main."""
+    articles = _by_file(demo_store)
+    found = 0
+    total = 0
+    for incident, mention in _truth_mentions("background"):
+        total += 1
+        rows = demo_store.store.incident_mentions(article_id=articles[mention["article"]].id)
+        hits = [r for r in rows if not r["is_main"] and _place_ok(r, incident["place"])]
+        found += bool(hits)
+    assert found >= total * 0.6, (found, total)
+
+
+def test_demo_casualty_figures_and_sources(demo_store):
+    articles = _by_file(demo_store)
+    store = demo_store.store
+    figs = store.casualty_figures(article_id=articles["10_krm_saqrun_market.txt"].id)
+    assert any(f["kind"] == "killed" and f["low"] == 23 and f["qualifier"] == "at least" and f["group"] == "civilians"
+               for f in figs)
+    figs = store.casualty_figures(article_id=articles["11_meridian_saqrun_market.txt"].id)
+    assert any(f["low"] == 14 and f["high"] == 19 and f["qualifier"] == "between" for f in figs)
+    figs = store.casualty_figures(article_id=articles["14_dravonia_saqrun_show.txt"].id)
+    assert any(f["kind"] == "injured" and f["low"] == 0 and f["high"] == 3 for f in figs)
+
+
+def test_demo_acled_export(demo_store):
+    rows = list(acled_rows(demo_store.store))
+    assert rows and all(list(r) == list(COLUMNS) for r in rows)
+    main = [r for r in rows if r["is_main"] and r["location"] == "at-Tarrafiyya" and r["modality"] == "alleged"]
+    assert main and main[0]["event_date"] == "2019-11-12" and main[0]["time_precision"] == 1
+    assert main[0]["sub_event_type"] == "Chemical weapon" and main[0]["geo_precision"] == 1
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
+    writer.writeheader()
+    writer.writerows(rows)
+    assert out.getvalue().splitlines()[0].startswith("event_date,time_precision,event_type,sub_event_type,actor1")
+
+
+def test_cli_mentions_and_acled_export(demo_store, tmp_path):
+    from click.testing import CliRunner
+
+    from claimscope.cli import main
+
+    db = str(demo_store.store.path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["--db", db, "mentions", "--type", "chemical_weapon", "--since", "2019-11",
+                                  "--until", "2019-11-30", "--main-only"])
+    assert result.exit_code == 0, result.output
+    assert "chemical weapon" in result.output and "at-Tarrafiyya" in result.output
+    result = runner.invoke(main, ["--db", db, "mentions", "--place", "Saqrun", "--json"])
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert rows and all(r["place_name"] == "Saqrun" for r in rows)
+    out = tmp_path / "acled.csv"
+    result = runner.invoke(main, ["--db", db, "export", "--format", "acled", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith(",".join(COLUMNS[:4]))
+    article = _by_file(demo_store)["01_krm_tarrafiyya_chlorine.txt"]
+    result = runner.invoke(main, ["--db", db, "show", article.id[:10]])
+    assert "incident mentions" in result.output and "chemical weapon" in result.output
+
+
+def test_gazetteer_resolves_demo_spellings():
+    gaz = Gazetteer(extra_layers=[str(demo.places_path())])
+    spots = {gaz.resolve(name).id for name in ("al-Tarrafiyya", "Tarrafiyeh", "al-Tarafiya", "at-Tarrafiyya")}
+    assert spots == {"places:tarrafiyya"}
