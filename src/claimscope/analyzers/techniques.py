@@ -7,24 +7,30 @@ claim reads "denial, using doubt and name calling".
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
+from typing import Sequence
 
 from claimscope.model import AnalysisResult, Link, LinkKind
 from claimscope.pipeline import AnalysisDoc, Analyzer, register
-from claimscope.rhetoric import available_detectors, get_detector, technique_spans
+from claimscope.rhetoric import get_detector, to_technique_spans
 
-PREFERRED_DETECTORS = ("model", "lexicon")
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
 def _detector():
-    for name in PREFERRED_DETECTORS:
-        if name in available_detectors():
-            try:
-                return get_detector(name)
-            except Exception:  # model files missing: fall back to the next detector
-                continue
-    return get_detector("lexicon")
+    """The detector that scored best on dev, as the shipped model's config names it
+    (``model`` or ``model+lexicon``); the lexicon baseline, with a warning, only when the
+    model files are missing."""
+    from claimscope.rhetoric.model import best_detector_name  # imports no onnxruntime by itself
+
+    name = best_detector_name()
+    try:
+        return get_detector(name)
+    except FileNotFoundError as exc:
+        log.warning("persuasion detector %r unavailable (%s); using the lexicon baseline", name, exc)
+        return get_detector("lexicon")
 
 
 @register
@@ -41,8 +47,18 @@ class TechniquesAnalyzer(Analyzer):
         self.version = f"{TechniquesAnalyzer.version}+{detector.name}-{detector.version}"
 
     def analyze(self, doc: AnalysisDoc) -> AnalysisResult:
+        return self.analyze_batch([doc])[0]
+
+    def analyze_batch(self, docs: Sequence[AnalysisDoc]) -> list[AnalysisResult]:
+        # One model call for the batch: windows of long and short articles are pooled.
         detector = _detector()
-        spans = technique_spans(detector, doc.article.id, doc.text)
+        texts = [doc.text for doc in docs]
+        found = detector.detect_batch(texts) if hasattr(detector, "detect_batch") else [detector.detect(t) for t in texts]
+        producer = f"rhetoric.{detector.name}"
+        return [self._result(doc, to_technique_spans(doc.article.id, spans, producer, detector.version))
+                for doc, spans in zip(docs, found)]
+
+    def _result(self, doc: AnalysisDoc, spans: list) -> AnalysisResult:
         result = AnalysisResult(techniques=spans)
         claims = _claims_with_refs(doc)
         for index, span in enumerate(spans):

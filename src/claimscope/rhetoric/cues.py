@@ -302,3 +302,59 @@ CUE_GROUPS: tuple[CueGroup, ...] = (
 # Repetition: a loaded word or label used again later in the same article.
 REPEATABLE = ("Loaded_Language", "Name_Calling-Labeling")
 REPETITION_CONFIDENCE = 0.06
+
+
+# ---------------------------------------------------------------------------------------
+# Domain cues: the rhetoric of conflict reporting and official denials (state media,
+# ministries) that the English shared-task data, mostly US and European politics, barely
+# contains, so neither the lexicon's train-calibrated tiers nor the trained model learn
+# it. They are not part of the baseline; the shipped detector (``model+lexicon``) adds
+# them, and bench/persuasion.py reports its dev figures with them. Confidence is a prior,
+# not measured on train (the patterns hardly occur there).
+DOMAIN_CONFIDENCE = 0.3
+
+DOMAIN_NAME_CALLING = (
+    # "terrorist groups and their Western and Persian Gulf patrons"
+    r"terrorist\s+(groups?|gangs?|organi[sz]ations?|militias?)\s+and\s+their\s+(\S+\s+){0,6}?"
+    r"(patrons|sponsors|masters|backers|handlers|paymasters|supporters)",
+    r"(foreign|western|imperialist)[\s-]backed\s+(terrorist\s+\w+|terrorists?|gangs?|mercenaries)",
+    r"(their|its)\s+(foreign|western|\w+)\s+(patrons|paymasters|handlers)",
+)
+
+# "so-called 'White Helmets'": a named group's name put in doubt (case matters: a Name).
+DOMAIN_DOUBT_NAMED = (
+    r"(?i:so[\s-]called)\s+[\"'“‘]?[A-Z][\w-]*(\s+[A-Z][\w-]*){0,4}[\"'”’]?",
+)
+
+DOMAIN_DOUBT = (
+    r"(baseless|unfounded|groundless|unsubstantiated|fabricated|false|fake)\s+(allegations?|accusations?|claims?|reports?)",
+    r"false[\s-]flag(\s+(attacks?|operations?|provocations?))?",
+    r"fabricat(e|ed|es|ing|ion|ions)\s+(of\s+)?(chemical\s+)?(attacks?|allegations?|claims?|evidence|stories)",
+    r"(staged|fake|fabricated)\s+(chemical\s+)?(attacks?|incidents?|videos?|provocations?)",
+)
+
+DOMAIN_FEAR = (
+    r"threat(en|ens|ened|ening)\s+(all|everyone|everybody|the\s+(whole|entire)\s+(world|region))"
+    r"(\s+without\s+exceptions?)?",
+)
+
+# "every time the army tightens the noose, they stage a chemical attack"
+DOMAIN_CAUSAL = (
+    r"(every\s+(single\s+)?time|whenever)\s+(that\s+)?(the|our|its)\s+(\w+\s+){0,3}"
+    r"(army|troops|soldiers|forces)",
+)
+
+# "the real danger is ...": attention moved to another question.
+DOMAIN_RED_HERRING = (
+    r"the\s+real\s+(danger|threat|problem|scandal|crime|criminals?)",
+    r"at\s+a\s+time\s+when",
+)
+
+DOMAIN_CUE_GROUPS: tuple[CueGroup, ...] = (
+    CueGroup("Name_Calling-Labeling", MATCH, DOMAIN_CONFIDENCE, DOMAIN_NAME_CALLING),
+    CueGroup("Doubt", MATCH, DOMAIN_CONFIDENCE, DOMAIN_DOUBT_NAMED, case_sensitive=True),
+    CueGroup("Doubt", MATCH, DOMAIN_CONFIDENCE, DOMAIN_DOUBT),
+    CueGroup("Appeal_to_Fear-Prejudice", TAIL, DOMAIN_CONFIDENCE, DOMAIN_FEAR),
+    CueGroup("Causal_Oversimplification", SENTENCE, DOMAIN_CONFIDENCE, DOMAIN_CAUSAL),
+    CueGroup("Red_Herring", TAIL, DOMAIN_CONFIDENCE, DOMAIN_RED_HERRING),
+)

@@ -1,9 +1,12 @@
 """Registry of persuasion-technique detectors, so callers pick one by name.
 
 A detector has a ``name``, a ``version`` and ``detect(text) -> list[DetectedSpan]``.
-Only ``lexicon`` (the cue-lexicon baseline) exists today; a trained span model registers
-itself under its own name with :func:`register_detector`, and the benchmark and the
-pipeline reach it with ``get_detector(name)``.
+Registered: ``lexicon`` (the cue-lexicon baseline), ``model`` (the trained span model in
+``claimscope/models/persuasion/``) and ``model+lexicon`` (their union, for the techniques
+the model's config names). The model detectors import onnxruntime only when created, and
+raise FileNotFoundError when the model files are not installed. Other detectors register
+with :func:`register_detector`; the benchmark and the pipeline reach them with
+``get_detector(name)``.
 """
 
 from __future__ import annotations
@@ -22,7 +25,21 @@ class Detector(Protocol):
     def detect(self, text: str) -> list[DetectedSpan]: ...
 
 
-_FACTORIES: dict[str, Callable[..., Detector]] = {"lexicon": LexiconDetector}
+def _model_detector(**options) -> Detector:
+    from .model import ModelDetector  # onnxruntime is imported only when a model is wanted
+
+    return ModelDetector(**options)
+
+
+def _model_lexicon_detector(**options) -> Detector:
+    from .model import ModelLexiconDetector
+
+    return ModelLexiconDetector(**options)
+
+
+_FACTORIES: dict[str, Callable[..., Detector]] = {
+    "lexicon": LexiconDetector, "model": _model_detector, "model+lexicon": _model_lexicon_detector,
+}
 
 
 def register_detector(name: str, factory: Callable[..., Detector], *, replace: bool = False) -> None:

@@ -249,22 +249,26 @@ class LexiconDetector:
 
     ``min_confidence`` leaves out cue groups below that confidence (``0`` keeps the
     low-precision cues too); ``techniques`` restricts the output to some labels;
-    ``repetition`` turns on the (weak) repeated-loaded-word heuristic.
+    ``repetition`` turns on the (weak) repeated-loaded-word heuristic; ``groups`` replaces
+    the cue table (for example with ``cues.DOMAIN_CUE_GROUPS``) and ``doubt_questions``
+    turns the doubting-question pattern off.
     """
 
     name = "lexicon"
     version = VERSION
 
     def __init__(self, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-                 techniques: Iterable[str] | None = None, repetition: bool = True):
+                 techniques: Iterable[str] | None = None, repetition: bool = True,
+                 groups: Iterable[CueGroup] | None = None, doubt_questions: bool = True):
         wanted = set(techniques) if techniques is not None else None
 
         def keep(technique: str, confidence: float) -> bool:
             return confidence >= min_confidence and (wanted is None or technique in wanted)
 
         self.min_confidence = min_confidence
-        self._cues = _CompiledCues([g for g in CUE_GROUPS if keep(g.technique, g.confidence)])
-        self._doubt_questions = keep("Doubt", DOUBT_QUESTION_CONFIDENCE)
+        self._cues = _CompiledCues([g for g in (CUE_GROUPS if groups is None else groups)
+                                    if keep(g.technique, g.confidence)])
+        self._doubt_questions = doubt_questions and keep("Doubt", DOUBT_QUESTION_CONFIDENCE)
         self._repetition = repetition and keep("Repetition", REPETITION_CONFIDENCE)
 
     def detect(self, text: str) -> list[DetectedSpan]:

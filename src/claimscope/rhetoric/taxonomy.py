@@ -273,4 +273,7 @@ def render_markdown() -> str:
                 f"> Example (invented): {t.example}",
                 "",
             ]
+    from .detection_doc import DETECTION_MARKDOWN
+
+    out += [DETECTION_MARKDOWN]
     return "\n".join(out).rstrip("\n") + "\n"
