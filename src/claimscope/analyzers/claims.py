@@ -1,6 +1,7 @@
 """Claims: attributed statements (who said what, with which act) and the outlet's own assertions.
 
-Attributions come from the dependency-parse rules (``claims/rules.py``); speakers are resolved
+Attributions come from the trained tagger (``nn/attribution.py``) combined with the
+dependency-parse rules (``claims/rules.py``) as ``claims/combine.py`` decides; speakers are resolved
 within the article (``claims/speakers.py``); each claim gets a type and polarity
 (``claims/types.py``) and, where the shipped model is present, a check-worthiness score.
 """
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from claimscope.claims.attribution import Attribution
+from claimscope.claims.combine import SHIPPED_STRATEGY, SentenceIndex, combine, enrich_from_parse
 from claimscope.claims.rules import extract_attributions, quote_regions
 from claimscope.claims.speakers import SpeakerResolver
 from claimscope.claims.types import classify
@@ -38,17 +40,47 @@ def _checkworthiness_scorer():
         return None
 
 
+@lru_cache(maxsize=1)
+def _attribution_tagger():
+    """The shipped attribution tagger, or None when it is not installed (rules only then)."""
+    try:
+        from claimscope.nn.attribution import AttributionTagger
+
+        return AttributionTagger.default()
+    except Exception as exc:  # model files absent or unreadable
+        log.warning("attribution model unavailable, using the parse rules alone: %s", exc)
+        return None
+
+
+def strategy_in_use() -> str:
+    """The attribution strategy the analyzer runs: the shipped one, or rules without the model."""
+    if SHIPPED_STRATEGY != "rules" and _attribution_tagger() is None:
+        return "rules"
+    return SHIPPED_STRATEGY
+
+
 @register
 class ClaimsAnalyzer(Analyzer):
     name = "claims"
-    version = "1"
+    version = "2"
     requires = ("sentences",)
     spacy_components = frozenset({"parser", "ner", "lemmatizer"})
     languages = frozenset({"en"})
     description = "Attributed claims (source, cue, content, speaker, type, polarity) and the outlet's own assertions."
 
+    def __init__(self) -> None:
+        # A new attribution model or strategy changes the claims, so it must trigger re-analysis.
+        tagger = _attribution_tagger() if SHIPPED_STRATEGY != "rules" else None
+        model = tagger.config.get("trained", tagger.config.get("model_version", "1")) if tagger is not None else "none"
+        self.version = f"{ClaimsAnalyzer.version}+{strategy_in_use()}+attr-{model}"
+
     def analyze_batch(self, docs: Sequence[AnalysisDoc]) -> list[AnalysisResult]:
-        results = [self.analyze_unscored(doc) for doc in docs]
+        strategy = strategy_in_use()
+        if strategy == "rules":
+            model_out: list[list[Attribution] | None] = [None] * len(docs)
+        else:
+            model_out = list(_attribution_tagger().extract_batch([d.text for d in docs]))
+        results = [self.analyze_unscored(doc, model_atts, strategy) for doc, model_atts in zip(docs, model_out)]
         scorer = _checkworthiness_scorer()
         if scorer is not None:
             claims = [c for r in results for c in r.claims]
@@ -60,13 +92,17 @@ class ClaimsAnalyzer(Analyzer):
     def analyze(self, doc: AnalysisDoc) -> AnalysisResult:
         return self.analyze_batch([doc])[0]
 
-    def analyze_unscored(self, doc: AnalysisDoc) -> AnalysisResult:
+    def analyze_unscored(self, doc: AnalysisDoc, model_attributions: list[Attribution] | None = None,
+                         strategy: str = "rules") -> AnalysisResult:
         text = doc.text
         article_id = doc.article.id
         focus = doc.store.get_setting(FOCUS_SETTING, []) if doc.store is not None else []
         resolver = SpeakerResolver(doc.spacy, world(layer_paths(doc.store)), outlet=doc.article.outlet,
                                    focus_countries=focus)
         attributions = extract_attributions(doc.spacy)
+        if model_attributions is not None:
+            enriched = [enrich_from_parse(doc.spacy, a) for a in model_attributions]
+            attributions = combine(strategy, enriched, attributions, SentenceIndex.of_doc(doc.spacy))
         claims: list[Claim] = []
         spans: list[Span] = []
         for att in attributions:

