@@ -150,6 +150,9 @@ def analyze(only, limit, list_, rerun, db):
     if len(report.failures) > 20:
         click.secho(f"... and {len(report.failures) - 20} more failures", fg="red", err=True)
     click.echo(f"analyze: {report.summary()}")
+    from claimscope.linking.commands import link_with_progress
+
+    link_with_progress(cs)  # the corpus-level stage (issue 6); skipped when nothing changed
     cs.close()
     if report.failures:
         sys.exit(1)
@@ -206,6 +209,29 @@ def show(article_id, label, db):
         raise click.ClickException(f"no article {article_id!r}; list ids with 'claimscope articles'")
     click.echo(render_article(cs.store, article, label_prefix=label, color=sys.stdout.isatty(),
                               width=min(shutil.get_terminal_size((100, 20)).columns, 100)))
+    cs.close()
+
+
+# ----------------------------------------------------------------------------------- outlets
+@main.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  claimscope outlets
+  claimscope outlets --top 5
+  claimscope outlets --json""")
+@click.option("--top", type=int, default=3, show_default=True, help="Techniques listed per outlet.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per outlet and line.")
+@_db_option
+def outlets(top, as_json, db):
+    """Persuasion techniques per outlet: spans per 1,000 words, overall and by technique."""
+    from claimscope.rhetoric.summary import format_outlet_rates, outlet_technique_rates
+
+    cs = _open(db)
+    rows = outlet_technique_rates(cs.store)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    else:
+        click.echo(format_outlet_rates(rows, top=top))
     cs.close()
 
 
@@ -313,20 +339,99 @@ def search(query, limit, as_json, db):
     cs.close()
 
 
+# --------------------------------------------------------------------------------- mentions
+@main.command("mentions", context_settings=CONTEXT, epilog="""\b
+Examples:
+  claimscope mentions
+  claimscope mentions --type chemical_weapon --since 2019-11
+  claimscope mentions --place Aleppo --json
+  claimscope mentions --article 3f2a9c1b""")
+@click.option("--article", "article_id", help="Only this article (id or prefix).")
+@click.option("--type", "event_type", help="Event type, e.g. chemical_weapon, air_strike, shelling (docs/incidents.md).")
+@click.option("--place", help="Place name, place id or governorate.")
+@click.option("--since", help="Incident date on or after (YYYY[-MM[-DD]]).")
+@click.option("--until", help="Incident date on or before (YYYY[-MM[-DD]]).")
+@click.option("--main-only", is_flag=True, help="Only each article's main incident.")
+@click.option("--limit", type=int, default=100, show_default=True)
+@click.option("--offset", type=int, default=0)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@_db_option
+def incident_mentions(article_id, event_type, place, since, until, main_only, limit, offset, as_json, db):
+    """List incident mentions per article: type, weapon, modality, main/background, date, place,
+    perpetrator, casualties, source. (`claimscope incidents` lists them clustered across articles.)"""
+    from claimscope.incidents.records import describe
+    from claimscope.incidents.taxonomy import EVENT_TYPES
+
+    if event_type and event_type not in EVENT_TYPES:
+        raise click.BadParameter(f"unknown event type {event_type!r}; choose from {', '.join(EVENT_TYPES)}",
+                                 param_hint="--type")
+    cs = _open(db)
+    if article_id:
+        article = cs.article(article_id)
+        if article is None:
+            raise click.ClickException(f"no article {article_id!r}; list ids with 'claimscope articles'")
+        article_id = article.id
+    rows = cs.mentions(article_id=article_id, event_type=event_type, place=place, since=since, until=until,
+                        main_only=main_only, limit=limit, offset=offset)
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            title = (row.get("article_title") or "")[:60]
+            click.echo(f"{row['article_id'][:12]}  {(row.get('outlet') or '-')[:24]:<24}  {title}")
+            click.echo(f"    {describe(row)}")
+    if not rows and not as_json:
+        click.echo("no incident mentions match (run 'claimscope analyze' first?)", err=True)
+    cs.close()
+
+
 # ------------------------------------------------------------------------------------ export
 @main.command(context_settings=CONTEXT, epilog="""\b
 Examples:
   claimscope export --format jsonl --out everything.jsonl
   claimscope export --format csv --out tables/          # one CSV per table
   claimscope export --format csv --table claims --out claims.csv""")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "acled", "acled-jsonl", "geojson", "jsonld",
+                                                   "annotations", "html"]), default="jsonl",
+              show_default=True, help="acled / acled-jsonl: incident mentions as an ACLED-like table (docs/incidents.md); "
+                                      "geojson, jsonld (schema.org Claim), annotations (W3C Web Annotation), html "
+                                      "(offline report): see docs/api.md.")
 @click.option("--table", "tables", multiple=True, help="Only these tables (repeatable).")
 @click.option("--out", type=click.Path(path_type=Path), help="File (jsonl, or csv with one --table) or folder (csv).")
+@click.option("--where", "where", multiple=True, metavar="KEY=VALUE",
+              help="geojson/jsonld/annotations/html: only articles matching (outlet, since, until, claim_type, "
+                   "technique, event_type, place; repeatable; article=ID picks articles).")
 @_db_option
-def export(fmt, tables, out, db):
+def export(fmt, tables, out, where, db):
     """Export stored records: JSONL of everything, or CSV per table."""
     from claimscope.export import export_csv, export_jsonl
     from claimscope.store.sqlite import EXPORTABLE_TABLES
+
+    if fmt in ("geojson", "jsonld", "annotations", "html"):
+        from claimscope.exports import export as export_standard
+
+        selection: dict[str, Any] = {}
+        for item in where:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--where")
+            if key == "article":
+                selection.setdefault("article_ids", []).append(value)
+            else:
+                selection[key] = value
+        cs = _open(db)
+        try:
+            if out:
+                with _atomic_text(out) as fh:
+                    count = export_standard(cs.store, fmt, fh, selection or None)
+                click.echo(f"export: {count} records to {out}", err=True)
+            else:
+                export_standard(cs.store, fmt, sys.stdout, selection or None)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--where") from None
+        finally:
+            cs.close()
+        return
 
     unknown = [t for t in tables if t not in EXPORTABLE_TABLES]
     if unknown:
@@ -334,6 +439,17 @@ def export(fmt, tables, out, db):
                                  param_hint="--table")
     cs = _open(db)
     chosen = list(tables) or list(EXPORTABLE_TABLES)
+    if fmt in ("acled", "acled-jsonl"):
+        from claimscope.incidents.acled import write_acled
+
+        if out:
+            with _atomic_text(out) as fh:
+                count = write_acled(cs.store, fh, fmt)
+            click.echo(f"export: {count} incident mentions to {out}", err=True)
+        else:
+            write_acled(cs.store, sys.stdout, fmt)
+        cs.close()
+        return
     if fmt == "jsonl":
         if out:
             with _atomic_text(out) as fh:
@@ -379,6 +495,46 @@ class _atomic_text:
             self.tmp.unlink(missing_ok=True)
 
 
+# ------------------------------------------------------------------------------------- serve
+@main.command(context_settings=CONTEXT, epilog="""\b
+Examples:
+  claimscope serve                                 # http://127.0.0.1:8765, read-only
+  CLAIMSCOPE_TOKEN=s3cret claimscope serve         # writes (ingest, analyze) need the token
+  claimscope serve --port 9000 --token s3cret
+\b
+The web UI is at /, the REST API under /api, its schema at /api/openapi.json.""")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; anything but loopback exposes the store to your network.")
+@click.option("--port", type=int, default=8765, show_default=True)
+@click.option("--token", envvar="CLAIMSCOPE_TOKEN", help="Write token (or $CLAIMSCOPE_TOKEN); without one, "
+                                                         "write endpoints answer 403.")
+@click.option("--write-rate", type=int, default=30, show_default=True, help="Writes per minute per client.")
+@_db_option
+def serve(host, port, token, write_rate, db):
+    """Serve the web UI and the REST API over the store."""
+    try:
+        import uvicorn
+
+        from claimscope.web import create_app
+    except ImportError as exc:
+        raise click.ClickException(f"serving needs the web dependencies ({exc.name} is missing): "
+                                   "pip install 'claimscope[web]'") from None
+    from claimscope.store import StoreError, default_db_path
+
+    path = db or default_db_path()
+    try:
+        loopback = host in ("127.0.0.1", "localhost", "::1")
+        app = create_app(path, token=token or None, write_rate_per_minute=write_rate,
+                         allowed_hosts=None if loopback else ["*"])
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.secho(f"warning: binding to {host} makes the store readable from the network", fg="yellow", err=True)
+    click.echo(f"serving {path} on http://{host}:{port}/  (writes {'need the token' if token else 'disabled'})",
+               err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 # -------------------------------------------------------------------------------------- demo
 @main.command(context_settings=CONTEXT, epilog="""\b
 Examples:
@@ -403,6 +559,9 @@ def demo(report, db):
     with _progress(len(pipeline.pending(cs.store)), "article", "analyze") as bar:
         run = pipeline.run(cs.store, progress=bar.update)
     click.echo(f"analyze: {run.summary()}")
+    from claimscope.linking.commands import link_with_progress
+
+    link_with_progress(cs)  # incidents, contradictions, narratives across articles (issue 6)
     report_path = report or cs.store.path.with_name("claimscope-report.html")
     write_report(cs.store, report_path, title="claimscope demo corpus (an invented conflict)")
     _print_summary(cs)
@@ -425,6 +584,12 @@ def _print_summary(cs) -> None:
     click.echo(f"articles: {stats['articles']} ({stats['duplicates']} near-duplicate copies)   outlets: {stats['outlets']}")
     click.echo(f"claims: {stats['claims']}   incidents: {stats['incidents']} "
                f"({stats['incident_mentions']} mentions)   techniques: {stats['techniques']}   spans: {stats['spans']}")
+
+
+# across articles (issue 6): link, incidents, incident, narratives, contradictions
+from claimscope.linking.commands import register as _register_linking  # noqa: E402
+
+_register_linking(main)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -36,6 +36,14 @@ def render_article(store: Store, article: Article, *, label_prefix: str | None =
         for claim in claims:
             lines.append(claim_line(claim, by_claim.get(claim["id"], []), color=color, width=width))
         lines.append("")
+    mentions = store.incident_mentions(article_id=article.id)
+    if mentions and label_prefix is None:
+        from claimscope.incidents.records import describe
+
+        lines.append(style(f"incident mentions ({len(mentions)})", _BOLD))
+        for mention in sorted(mentions, key=lambda m: (not m["is_main"], m["start"])):
+            lines.extend(textwrap.wrap(describe(mention), width, initial_indent="  ", subsequent_indent="      "))
+        lines.append("")
     techniques = store.technique_spans(article_id=article.id)
     if techniques and label_prefix is None:
         lines.append(style(f"persuasion techniques ({len(techniques)})", _BOLD))
@@ -92,18 +100,36 @@ def claim_line(claim: dict, techniques: list[str], *, color: bool = False, width
     return f"  {tag} {speaker}: «{text}»" + (f"  ({'; '.join(extras)})" if extras else "")
 
 
+def _technique_name(label: str) -> str:
+    """Plain-language name of a technique label ("Name calling or labelling"); unknown labels as is."""
+    from claimscope.rhetoric.taxonomy import get_technique
+
+    try:
+        return get_technique(label).name
+    except KeyError:
+        return label
+
+
 def highlight_techniques(text: str, spans: list[dict], *, color: bool = False, width: int = 100) -> str:
-    """Each technique span in its sentence context, the span marked (colour or ⟦ ⟧)."""
+    """Each technique span in its sentence context, the span marked (a background colour per
+    technique, or ⟦ ⟧ without colour) and named; spans in text order, overlapping spans of
+    different techniques each get their own line."""
     names = sorted({s["technique"] for s in spans})
     palette = {name: _TECHNIQUE_COLORS[i % len(_TECHNIQUE_COLORS)] for i, name in enumerate(names)}
+    label_width = min(34, max(len(_technique_name(n)) for n in names)) if names else 0
     lines = []
-    for span in spans:
+    for span in sorted(spans, key=lambda s: (s["start"], s["end"], s["technique"])):
         start, end = span["start"], span["end"]
         left = max(text.rfind("\n", 0, start) + 1, start - 50)
         right = min([i for i in (text.find("\n", end), end + 50) if i != -1])
-        inner = text[start:end]
+        inner = text[start:end].replace("\n", " ")
         marked = f"{palette[span['technique']]}{inner}{_RESET}" if color else f"⟦{inner}⟧"
         context = (text[left:start] + marked + text[end:right]).replace("\n", " ")
         conf = f" {span['confidence']:.2f}" if span.get("confidence") is not None else ""
-        lines.append(f"  {span['technique']:<28}{conf}  …{context}…")
+        name = _technique_name(span["technique"])
+        if color:
+            name = f"{palette[span['technique']]}{name:<{label_width}}{_RESET}"
+        else:
+            name = f"{name:<{label_width}}"
+        lines.append(f"  {name}{conf}  …{context}…")
     return "\n".join(lines)

@@ -10,6 +10,7 @@ import os
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
+from typing import IO, Any
 
 from claimscope import __version__
 from claimscope.store.base import Store
@@ -23,9 +24,10 @@ th{background:#f6f6f6}.num{text-align:right}.muted{color:#777}.tag{background:#e
 """
 
 
-def write_report(store: Store, path: str | Path, *, title: str = "claimscope report", limit: int = 500) -> Path:
+def write_report(store: Store, path: str | Path, *, title: str = "claimscope report", limit: int = 500,
+                 selection: dict[str, Any] | None = None) -> Path:
     path = Path(path)
-    html = render_report(store, title=title, limit=limit)
+    html = render_report(store, title=title, limit=limit, selection=selection)
     tmp = path.with_name(f".{path.name}.part")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp.write_text(html, encoding="utf-8")
@@ -33,8 +35,32 @@ def write_report(store: Store, path: str | Path, *, title: str = "claimscope rep
     return path
 
 
-def render_report(store: Store, *, title: str = "claimscope report", limit: int = 500) -> str:
+def write_report_to(store: Store, fh: IO[str], *, selection: dict[str, Any] | None = None,
+                    title: str = "claimscope report", limit: int = 5000) -> int:
+    """The report of a selection (see claimscope.exports) written to an open file; returns the
+    number of articles it covers."""
+    html = render_report(store, title=title, limit=limit, selection=selection)
+    fh.write(html)
+    return html.count('<tr class="article">')
+
+
+def _describe(selection: dict[str, Any]) -> str:
+    parts = [f"{k.replace('_', ' ')} {v}" for k, v in selection.items() if v and k != "article_ids"]
+    if selection.get("article_ids"):
+        parts.append(f"{len(selection['article_ids'])} chosen articles")
+    return "; ".join(parts)
+
+
+def render_report(store: Store, *, title: str = "claimscope report", limit: int = 500,
+                  selection: dict[str, Any] | None = None) -> str:
+    """The whole store (first ``limit`` records of each kind), or only the articles a selection
+    keeps (with everything extracted from them)."""
+    from claimscope.exports import selected_article_ids
+
     e = escape
+    ids = selected_article_ids(store, selection)
+    if ids is not None:
+        return _render_selection(store, ids[:limit], title=title, selection=selection or {})
     stats = store.stats()
     outlets = {o.id: o for o in store.outlets()}
     parts = [
@@ -64,7 +90,7 @@ def render_report(store: Store, *, title: str = "claimscope report", limit: int 
     parts.append("<h2>Articles</h2><table><tr><th>Published</th><th>Outlet</th><th>Title</th><th>Lang</th><th>Id</th></tr>")
     for article in articles:
         dup = f" <span class=tag>copy of {e(article.duplicate_of[:10])}</span>" if article.duplicate_of else ""
-        parts.append(f"<tr><td>{e(article.published_at or '')}</td><td>{e(article.outlet or '')}</td>"
+        parts.append(f"<tr class=\"article\"><td>{e(article.published_at or '')}</td><td>{e(article.outlet or '')}</td>"
                      f"<td>{e(article.title or article.text[:80])}{dup}</td><td>{e(article.language or '')}</td>"
                      f"<td class=muted>{e(article.id[:12])}</td></tr>")
     parts.append("</table>")
@@ -96,5 +122,65 @@ def render_report(store: Store, *, title: str = "claimscope report", limit: int 
             parts.append(f"<tr><td><span class=tag>{e(t['technique'])}</span></td><td>{e(excerpt)}</td>"
                          f"<td class=muted>{e(t['article_id'][:12])}</td></tr>")
         parts.append("</table>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+_SELECTION_CSS = """
+article.item{border-top:2px solid #ddd;margin-top:1.5rem}.text{white-space:pre-wrap;font-family:Georgia,serif}
+.sp{font-weight:700;color:#113a73}.cue{font-style:italic;text-decoration:underline dotted}
+.ct{background:#eef3fb;border-bottom:2px solid #9db4d8}.tq{background:#fff3b0}.inc{outline:1.5px solid #e09a2b}
+"""
+
+
+def _render_selection(store: Store, ids: list[str], *, title: str, selection: dict[str, Any]) -> str:
+    """Per article: metadata, the text with claims, techniques and incident triggers marked
+    (escaped segment by segment), then tables of its claims and incident mentions."""
+    from claimscope.web.highlight import segments
+
+    e = escape
+    parts = [
+        "<!doctype html><html lang=en><head><meta charset=utf-8>",
+        "<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">",
+        f"<title>{e(title)}</title><style>{_CSS}{_SELECTION_CSS}</style></head><body>",
+        f"<h1>{e(title)}</h1>",
+        f"<p class=muted>Generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by claimscope {e(__version__)}; "
+        f"selection: {e(_describe(selection)) or 'everything'}; {len(ids)} articles.</p>",
+        "<table><tr><th>Published</th><th>Outlet</th><th>Title</th><th class=num>Claims</th></tr>",
+    ]
+    articles = [a for a in (store.article(i) for i in ids) if a is not None]
+    claims = {a.id: store.claims(article_id=a.id) for a in articles}
+    for a in articles:
+        parts.append(f"<tr class=\"article\"><td>{e(a.published_at or '')}</td><td>{e(a.outlet or '')}</td>"
+                     f"<td><a href=\"#a-{e(a.id)}\">{e(a.title or a.text[:80])}</a></td>"
+                     f"<td class=num>{len(claims[a.id])}</td></tr>")
+    parts.append("</table>")
+    css = {"c-speaker": "sp", "c-cue": "cue", "c-content": "ct", "incident": "inc"}
+    for a in articles:
+        techniques = store.technique_spans(article_id=a.id)
+        mentions = store.incident_mentions(article_id=a.id)
+        parts.append(f"<article class=item id=\"a-{e(a.id)}\"><h2>{e(a.title or '(untitled)')}</h2>"
+                     f"<p class=muted>{e(a.outlet or 'unknown outlet')} · {e(a.published_at or 'undated')} · "
+                     f"{e(a.url or '')} · id {e(a.id)}</p><div class=text>")
+        for seg in segments(a.text, claims=claims[a.id], techniques=techniques, mentions=mentions):
+            classes = [css[r] for r in sorted(seg.roles) if r in css] + (["tq"] if seg.techniques else [])
+            tip = ", ".join(seg.techniques)
+            attrs = (f' class="{" ".join(classes)}"' if classes else "") + (f' title="{e(tip)}"' if tip else "")
+            parts.append(f"<span{attrs}>{e(seg.text)}</span>" if attrs else e(seg.text))
+        parts.append("</div>")
+        if claims[a.id]:
+            parts.append("<h3>Claims</h3><table><tr><th>Speaker</th><th>Type</th><th>Claim</th></tr>")
+            for c in claims[a.id]:
+                parts.append(f"<tr><td>{e(c['speaker'] or '(' + c['source_kind'] + ')')}</td>"
+                             f"<td><span class=tag>{e(c['claim_type'])}</span></td><td>{e(c['text'])}</td></tr>")
+            parts.append("</table>")
+        if mentions:
+            parts.append("<h3>Incident mentions</h3><table><tr><th>Type</th><th>When</th><th>Where</th>"
+                         "<th>Modality</th></tr>")
+            for m in mentions:
+                parts.append(f"<tr><td>{e(m['event_type'])}</td><td>{e(m['date_start'] or '')}</td>"
+                             f"<td>{e(m['place_name'] or '')}</td><td>{e(m['modality'])}</td></tr>")
+            parts.append("</table>")
+        parts.append("</article>")
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -7,6 +7,7 @@
 | claims      | claims.py       | claims (speaker, cue, content, type, polarity, check-worthiness) and ``attribution.*`` spans |
 | techniques  | techniques.py   | persuasion technique spans + ``technique_claim`` links |
 | embeddings  | embeddings.py   | a unit vector per claim (``claim_vectors``) for similar-claim search |
+| incidents   | incidents.py    | incident mentions, casualty figures, ``claim_incident`` links |
 """
 
-from claimscope.analyzers import claims, embeddings, language, sentences, techniques  # noqa: F401
+from claimscope.analyzers import claims, embeddings, incidents, language, sentences, techniques  # noqa: F401
