@@ -8,6 +8,7 @@
 | techniques  | techniques.py   | persuasion technique spans + ``technique_claim`` links |
 | embeddings  | embeddings.py   | a unit vector per claim (``claim_vectors``) for similar-claim search |
 | incidents   | incidents.py    | incident mentions, casualty figures, ``claim_incident`` links |
+| stance      | stance.py       | ``stance`` links: each claim's stance toward its incident mention |
 """
 
-from claimscope.analyzers import claims, embeddings, incidents, language, sentences, techniques  # noqa: F401
+from claimscope.analyzers import claims, embeddings, incidents, language, sentences, stance, techniques  # noqa: F401

@@ -36,11 +36,11 @@ _NEGATED_EVENT = re.compile(
     r"\b(not|never|no longer|nor)\b[^.]{0,40}\b(use[ds]?|using|possess|carr(?:y|ied) out|fire[ds]?|drop(?:ped)?|"
     r"target(?:ed)?|attack(?:ed)?|kill(?:ed)?|involved|responsib\w*|happen(?:ed)?|take place|took place)\b"
     r"|\bnot a single\b|\bno (?:chemical|gas|toxic|evidence|victims?|attack)\b", re.IGNORECASE)
-_DISCREDIT = re.compile(r"\b(baseless|unfounded|lies|lie|fabrications?|fabricated|fake|false|hoax|fiction|"
+DISCREDIT = re.compile(r"\b(baseless|unfounded|lies|lie|fabrications?|fabricated|fake|false|hoax|fiction|"
                         r"groundless|absurd|nonsense)\b", re.IGNORECASE)
 # Staging an incident (a counter-accusation) - as opposed to lying about one (discrediting,
 # an assertion): "staged the attack", "false flag", "fabricating chemical attacks", "fake attack".
-_STAGED = re.compile(
+STAGED = re.compile(
     r"\b(stag(?:ed|ing|e)|false[- ]flag|theatrical|performance|provocations?|filmed|brought into|play(?:ed)? out|"
     r"hoax|set up|script|(?:fabricat\w*|fake[sd]?|invent\w*)\s+(?:\w+\s+){0,2}(?:attacks?|incidents?|scenes?|massacres?))\b",
     re.IGNORECASE)
@@ -68,7 +68,7 @@ _HEDGE = re.compile(r"\b(alleged(?:ly)?|so-called|self-styled|reportedly|purport
 _CALL = re.compile(r"\b(urg\w+|call(?:s|ed)? (?:on|for|upon)|demand\w*|must|should)\b", re.IGNORECASE)
 
 STATE_SIDE = {"government", "armed_forces"}
-_LYING = re.compile(r"\b(?:fabricat|invent|manufactur|disseminat|spread|promot)\w*\s+(?:[\w-]+\s+){0,3}"
+LYING = re.compile(r"\b(?:fabricat|invent|manufactur|disseminat|spread|promot)\w*\s+(?:[\w-]+\s+){0,3}"
                     r"(?:allegations?|claims?|stories|story|news|reports?|lies|propaganda|accusations?)\b"
                     r"|\b(?:chemical|toxic)\s+(?:agents?|weapons?)\b|\bpropaganda\b", re.I)
 # Actors named in a content, by side of a civil war: who is said to have done something.
@@ -92,18 +92,18 @@ def classify(cue_lemma: str | None, content: str, speaker_kind: str, negated_cue
     if lemma == "describe" and re.search(r"\b(lies|fabrications?|fake|baseless|false|staged|propaganda)\b", content, re.I):
         return ("counter_accusation" if _BLAME_TARGET.search(content) else "denial"), "negates" if not _BLAME_TARGET.search(content) else "affirms", hedged
     if lemma in ACCUSE_CUES and lemma != "hold" or (lemma == "hold" and re.search(r"responsible|accountable", content)):
-        if speaker_kind in STATE_SIDE | {"media", "foreign_state"} and (_BLAME_TARGET.search(content) or _STAGED.search(content)):
+        if speaker_kind in STATE_SIDE | {"media", "foreign_state"} and (_BLAME_TARGET.search(content) or STAGED.search(content)):
             return "counter_accusation", "affirms", hedged
-        if _STAGED.search(content):
+        if STAGED.search(content):
             return "counter_accusation", "affirms", hedged
         return "allegation", "affirms", hedged
-    staged = _STAGED.search(content) and _BLAME_TARGET.search(content)
+    staged = STAGED.search(content) and _BLAME_TARGET.search(content)
     if staged and lemma not in WARN_CUES and not _FUTURE.search(content):
         return "counter_accusation", "affirms", hedged
     if lemma not in CALL_CUES | WARN_CUES and not _FUTURE.search(content):
         # "the army has not used ..." is a denial; "the reports are lies" too, but "terrorists
         # spread baseless allegations" discredits the accusers: an assertion about them
-        if _NEGATED_EVENT.search(content) or (_DISCREDIT.search(content) and not _BLAME_TARGET.search(content)):
+        if _NEGATED_EVENT.search(content) or (DISCREDIT.search(content) and not _BLAME_TARGET.search(content)):
             return "denial", "negates", hedged
     if lemma in CALL_CUES or (lemma == "ask" and " to " in content):
         return "call", "affirms", hedged
@@ -111,12 +111,12 @@ def classify(cue_lemma: str | None, content: str, speaker_kind: str, negated_cue
         return "commitment", "affirms", hedged
     if lemma in WARN_CUES or (lemma == "rule" and negated_cue) or "rule out" in cue_text.lower():
         return "warning", "affirms", True if "rule out" in cue_text.lower() else hedged
-    if staged or (_FUTURE.search(content) and _STAGED.search(content)):
+    if staged or (_FUTURE.search(content) and STAGED.search(content)):
         return ("warning" if _FUTURE.search(content) else "counter_accusation"), "affirms", hedged
     state_side = speaker_kind in STATE_SIDE
     # accusing the accusers of lying ("fabricating baseless allegations", "propaganda") discredits
     # them; it is not a counter-accusation about the incident
-    acts = _LYING.sub(" ", content)
+    acts = LYING.sub(" ", content)
     if _OPPOSITION.search(content) and _HARM.search(acts) and (state_side or speaker_kind in ("foreign_state", "media")) \
             and not _STATE.search(content.split(",")[0]):
         return "counter_accusation", "affirms", hedged

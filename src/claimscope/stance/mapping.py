@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from claimscope.claims.types import _DISCREDIT, _LYING, _STAGED
+from claimscope.claims.types import DISCREDIT, LYING, STAGED
 from claimscope.model import Claim
 
 SUPPORTS, DENIES, COUNTER_ACCUSES, NEUTRAL = "supports", "denies", "counter_accuses", "neutral"
@@ -66,9 +66,9 @@ def decide(claim: Claim | dict, incident_description: str, classifier=None, cont
     if claim_type == "counter_accusation":
         return StanceDecision(COUNTER_ACCUSES, 1.0, "claim_type")
     content = str(_field(claim, "text", "") or "")
-    if claim_type == "warning" and _STAGED.search(content):
+    if claim_type == "warning" and STAGED.search(content):
         return StanceDecision(COUNTER_ACCUSES, 0.9, "claim_content")
-    if claim_type == "assertion" and (_LYING.search(content) or _DISCREDIT.search(content)) and \
+    if claim_type == "assertion" and (LYING.search(content) or DISCREDIT.search(content)) and \
             re.search(r"\b(allegations?|claims?|accusations?|reports?|news|stor(?:y|ies)|propaganda)\b", content, re.I):
         return StanceDecision(DENIES, 0.8, "claim_content")
     if classifier is None:
