@@ -222,7 +222,11 @@ def dossier(store: Store, mention_id: int) -> dict[str, Any] | None:
         links += [link for link in store.links_to("incident", [mention["incident_id"]], kind="stance")
                   if link["from_type"] == "claim"]
     linked_ids = sorted({int(link["from_id"]) for link in links})
-    stance_of = {int(link["from_id"]): link["label"] for link in links if link["kind"] == "stance" and link["label"]}
+    # The linking stage's role (alleged / denied / ...) already weighs the stance analyzer's label
+    # with the claim type, so it wins over the per-article label when both exist.
+    stance_links = sorted((link for link in links if link["kind"] == "stance" and link["label"]),
+                          key=lambda link: link.get("producer") == "linking")
+    stance_of = {int(link["from_id"]): link["label"] for link in stance_links}
     claims = list(store.claims_by_id(linked_ids).values())
     basis = {c["id"]: "linked" for c in claims}
     linked_articles = {c["article_id"] for c in claims}
