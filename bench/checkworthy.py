@@ -82,9 +82,16 @@ def speed_metrics(scorer) -> dict[str, float]:
 
 
 def main() -> int:
+    import argparse
+
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     from claimscope.nn.checkworthy import CheckworthinessScorer
 
-    scorer = CheckworthinessScorer.default()
+    try:
+        scorer = CheckworthinessScorer.default()
+    except FileNotFoundError as exc:
+        print(f"bench/checkworthy.py: {exc}; train it with training/checkworthy/train.py", file=sys.stderr)
+        return 2
     acc = accuracy_metrics(scorer)
     speed = speed_metrics(scorer)
     metrics = {

@@ -94,3 +94,147 @@ def local_server():
     server = LocalServer()
     yield server
     server.close()
+
+
+# ------------------------------------------------------------------------------ PostgreSQL
+# Store tests run against SQLite and a real PostgreSQL server: a throwaway cluster started
+# once per test session (initdb in a temporary folder, unix socket only, no TCP port), or the
+# server given by $CLAIMSCOPE_TEST_PG_URL (a URL of a database whose user may CREATE DATABASE).
+# Each test gets a fresh database. Tests skip, saying why, only when no server binaries exist.
+
+PG_ENV_URL = "CLAIMSCOPE_TEST_PG_URL"
+
+
+def _pg_bindir() -> Path | None:
+    import glob
+    import shutil
+
+    if os.environ.get("CLAIMSCOPE_PG_BIN"):
+        return Path(os.environ["CLAIMSCOPE_PG_BIN"])
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    candidates += glob.glob("/usr/local/pgsql/bin/initdb") + glob.glob("/opt/homebrew/bin/initdb")
+    return Path(candidates[-1]).parent if candidates else None
+
+
+class PgServer:
+    """A PostgreSQL cluster in a temporary folder, reachable only through its unix socket."""
+
+    def __init__(self, bindir: Path):
+        import tempfile
+
+        self.bindir = bindir
+        self.folder = Path(tempfile.mkdtemp(prefix="claimscope-pg-"))  # short: socket paths are limited
+        self.data = self.folder / "data"
+        self.log = self.folder / "server.log"
+        self.run_as: list[str] = []
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            # initdb and postgres refuse to run as root: use the postgres account the packages create
+            import pwd
+            import shutil
+
+            try:
+                account = pwd.getpwnam("postgres")
+            except KeyError:
+                pytest.fail("tests run as root and there is no 'postgres' user to run the test server as; "
+                            f"create one or set {PG_ENV_URL}")
+            os.chown(self.folder, account.pw_uid, account.pw_gid)
+            runner = shutil.which("runuser") or shutil.which("su")
+            if runner and runner.endswith("runuser"):
+                self.run_as = [runner, "-u", "postgres", "--"]
+            else:
+                self.run_as = ["su", "postgres", "-s", "/bin/sh", "-c"]
+
+    def _run(self, *args: str) -> None:
+        command = [str(self.bindir / args[0]), *args[1:]]
+        if self.run_as and self.run_as[0] == "su":
+            import shlex
+
+            command = [*self.run_as, shlex.join(command)]
+        else:
+            command = [*self.run_as, *command]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=self.folder)
+        if done.returncode != 0:
+            log = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
+            raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}\n{log}")
+
+    def start(self) -> None:
+        self._run("initdb", "-D", str(self.data), "-U", "claimscope", "--auth=trust", "-E", "UTF8",
+                  "--locale=C.UTF-8", "--no-sync")
+        options = (f"-k {self.folder} -c listen_addresses='' -p 5432 -c fsync=off -c synchronous_commit=off "
+                   "-c full_page_writes=off -c max_connections=60 -c shared_buffers=64MB")
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "-o", options, "start")
+        self.admin_url = f"postgresql://claimscope@/postgres?host={self.folder}&port=5432"
+
+    def stop(self) -> None:
+        import shutil
+
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url():
+    """URL of a database on a PostgreSQL server whose user may create databases."""
+    if os.environ.get(PG_ENV_URL):
+        yield os.environ[PG_ENV_URL]
+        return
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg is not installed: pip install -e '.[test]' (or '.[postgres]')")
+    bindir = _pg_bindir()
+    if bindir is None or not (bindir / "pg_ctl").exists():
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed: apt-get install postgresql, "
+                    f"set CLAIMSCOPE_PG_BIN to their folder, or point {PG_ENV_URL} at a server")
+    server = PgServer(bindir)
+    server.start()
+    yield server.admin_url
+    server.stop()
+
+
+def _with_dbname(url: str, dbname: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
+
+
+@pytest.fixture
+def pg_url(pg_admin_url, tmp_path, monkeypatch):
+    """A fresh, empty PostgreSQL database for one test (dropped afterwards)."""
+    import uuid
+
+    import psycopg
+
+    # the vector index of a server store lives in the user cache: keep it inside the test's folder
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    name = "claimscope_test_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+    yield _with_dbname(pg_admin_url, name)
+    with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path):
+    """Where to open a fresh store, once per backend: a SQLite file, then a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "test.db")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def cs_any(store_url):
+    """A claimscope handle over a fresh store, once per backend."""
+    import claimscope
+
+    handle = claimscope.open(store_url)
+    yield handle
+    handle.close()

@@ -1,4 +1,5 @@
-"""The SQLite store: schema, transactions, idempotence, search, analysis results."""
+"""The store, on SQLite and on PostgreSQL (``store_url``): schema, transactions, idempotence, search,
+analysis results."""
 
 from __future__ import annotations
 
@@ -6,9 +7,14 @@ import sqlite3
 
 import pytest
 
+try:
+    from psycopg import IntegrityError as PgIntegrityError
+except ImportError:  # the PostgreSQL runs skip without the driver
+    PgIntegrityError = sqlite3.IntegrityError
+
 from claimscope.model import AnalysisResult, Article, Claim, IncidentMention, CasualtyFigure, Link, Outlet, Span, TechniqueSpan
 from claimscope.store import StoreError, open_store
-from claimscope.store.sqlite import SQLiteStore, _fts_query
+from claimscope.store.sqlite import _fts_query
 from invented import ARTICLE_A, ARTICLE_B
 
 
@@ -38,8 +44,8 @@ def test_directory_as_db_is_a_clear_error(tmp_path):
         open_store(tmp_path)
 
 
-def test_add_article_idempotent_with_outlet(db_path):
-    store = SQLiteStore(db_path)
+def test_add_article_idempotent_with_outlet(store_url):
+    store = open_store(store_url)
     article = Article(text=ARTICLE_A, title="T", outlet="Veskaria Ledger")
     assert store.add_article(article, outlet=Outlet(name="Veskaria Ledger", domain="ledger.example", kind="independent"))
     assert not store.add_article(Article(text=ARTICLE_A, title="T"))
@@ -52,8 +58,8 @@ def test_add_article_idempotent_with_outlet(db_path):
     store.close()
 
 
-def test_upsert_outlet_completes_but_never_erases(db_path):
-    store = SQLiteStore(db_path)
+def test_upsert_outlet_completes_but_never_erases(store_url):
+    store = open_store(store_url)
     first = store.upsert_outlet(Outlet(name="Drennick Post", domain="drennick-post.example"))
     second = store.upsert_outlet(Outlet(name="Drennick Post", kind="independent", country="VK"))
     assert first == second
@@ -64,8 +70,8 @@ def test_upsert_outlet_completes_but_never_erases(db_path):
     store.close()
 
 
-def test_failed_transaction_leaves_nothing(db_path):
-    store = SQLiteStore(db_path)
+def test_failed_transaction_leaves_nothing(store_url):
+    store = open_store(store_url)
     with pytest.raises(RuntimeError):
         with store.transaction():
             store.add_article(Article(text=ARTICLE_A))
@@ -76,8 +82,8 @@ def test_failed_transaction_leaves_nothing(db_path):
     store.close()
 
 
-def test_full_text_search_and_safe_queries(db_path):
-    store = SQLiteStore(db_path)
+def test_full_text_search_and_safe_queries(store_url):
+    store = open_store(store_url)
     store.add_article(Article(text=ARTICLE_A, title="Gas attack claims"))
     store.add_article(Article(text=ARTICLE_B, title="Market shelled"))
     assert [h["title"] for h in store.search("chlorine")] == ["Gas attack claims"]
@@ -98,8 +104,8 @@ def test_fts_query_translation():
     assert _fts_query("OR") == ""
 
 
-def test_articles_filters(db_path):
-    store = SQLiteStore(db_path)
+def test_articles_filters(store_url):
+    store = open_store(store_url)
     store.add_article(Article(text=ARTICLE_A, published_at="2021-05-04", language="en"),
                       outlet=Outlet(name="Ledger", domain="ledger.example"))
     store.add_article(Article(text=ARTICLE_B, published_at="2020-03-08", language="en"),
@@ -128,8 +134,8 @@ def _result(article_id: str) -> AnalysisResult:
     )
 
 
-def test_save_analysis_replaces_previous_output_and_resolves_refs(db_path):
-    store = SQLiteStore(db_path)
+def test_save_analysis_replaces_previous_output_and_resolves_refs(store_url):
+    store = open_store(store_url)
     article = Article(text=ARTICLE_A)
     store.add_article(article)
     assert store.pending_articles("x", "1") == [article.id]
@@ -148,8 +154,8 @@ def test_save_analysis_replaces_previous_output_and_resolves_refs(db_path):
     store.close()
 
 
-def test_save_analysis_is_atomic(db_path):
-    store = SQLiteStore(db_path)
+def test_save_analysis_is_atomic(store_url):
+    store = open_store(store_url)
     article = Article(text=ARTICLE_A)
     store.add_article(article)
     broken = _result(article.id)
@@ -160,17 +166,19 @@ def test_save_analysis_is_atomic(db_path):
     store.close()
 
 
-def test_span_offsets_checked_by_schema(db_path):
-    store = SQLiteStore(db_path)
+def test_span_offsets_checked_by_schema(store_url):
+    store = open_store(store_url)
     article = Article(text=ARTICLE_A)
     store.add_article(article)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises((sqlite3.IntegrityError, PgIntegrityError)):
         store.save_analysis(article.id, [("x", "1", AnalysisResult(spans=[Span(article.id, 10, 5, "bad")]))])
     store.close()
 
 
-def test_export_rows_rejects_unknown_table(db_path):
-    store = SQLiteStore(db_path)
+def test_export_rows_rejects_unknown_table(store_url):
+    store = open_store(store_url)
     with pytest.raises(StoreError):
         list(store.rows("sqlite_master"))
+    with pytest.raises(StoreError):
+        list(store.rows("pg_catalog.pg_user"))
     store.close()

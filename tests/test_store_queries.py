@@ -1,4 +1,5 @@
-"""The store's query methods behind the REST API and web UI (find_*, profiles, counts, links)."""
+"""The store's query methods behind the REST API and web UI (find_*, profiles, counts, links), on SQLite
+and on PostgreSQL (``store_url``)."""
 
 from __future__ import annotations
 
@@ -30,8 +31,8 @@ def _offsets(text: str, phrase: str) -> tuple[int, int]:
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = open_store(tmp_path / "q.db")
+def store(store_url):
+    s = open_store(store_url)
     ing = Ingestor(s)
     ids = {}
     for key, text, outlet, date in (("a", ARTICLE_A, "Veskaria Ledger", "2021-05-04"),
@@ -129,10 +130,10 @@ def test_find_incident_mentions_and_links(store):
 
 def test_outlet_profiles_and_technique_counts(store):
     denial = store.find_claims(claim_type="denial")[0]
-    # a corpus-level stance link (no owning article), as incident linking writes them
-    store.conn.execute("INSERT INTO links(kind, from_type, from_id, to_type, to_id, label, article_id, producer, "
-                       "created_at) VALUES ('stance', 'claim', ?, 'incident', '1', 'denied', NULL, 'linking', 'now')",
-                       (str(denial["id"]),))
+    # a corpus-level stance link (no owning article), written as incident linking writes them
+    store.save_linking(incidents=[], mention_incident={}, narratives=[], state={},
+                       links=[Link(kind="stance", from_type="claim", from_id=denial["id"], to_type="incident",
+                                   to_id=1, label="denied")])
     profiles = {p["outlet_id"]: p for p in store.outlet_profiles()}
     ledger = next(p for p in profiles.values() if p["articles"] == 2)
     assert ledger["claim_types"] == {"denial": 1} and ledger["technique_labels"] == {"Loaded_Language": 1}

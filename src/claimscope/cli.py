@@ -17,11 +17,33 @@ from claimscope import __version__
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+class _DatabaseParam(click.ParamType):
+    """``--db``: a SQLite file path, or a database URL kept as text (``postgresql://...``)."""
+
+    name = "PATH|URL"
+
+    def convert(self, value, param, ctx):
+        from claimscope.store import is_url
+
+        if isinstance(value, str) and (is_url(value) or value.startswith("sqlite:///")):
+            return value.strip()
+        return click.Path(dir_okay=False, path_type=Path).convert(value, param, ctx)
+
+
+DB_HELP = ("Database: a SQLite file, sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DBNAME "
+           "(default: claimscope.db in your data directory, or $CLAIMSCOPE_DB).")
+
+
+def _where(store) -> str:
+    """The store's location for a person: the SQLite file, or the server URL without password."""
+    path = getattr(store, "path", None)
+    return str(path) if path is not None else store.url
+
+
 def _db_option(func):
     """``--db`` on every command (and on the group), falling back to $CLAIMSCOPE_DB, then the default."""
 
-    @click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), envvar="CLAIMSCOPE_DB",
-                  help="Database file (default: claimscope.db in your data directory, or $CLAIMSCOPE_DB).")
+    @click.option("--db", "db", type=_DatabaseParam(), envvar="CLAIMSCOPE_DB", help=DB_HELP)
     @click.pass_context
     @functools.wraps(func)
     def wrapper(ctx, db, *args, **kwargs):
@@ -55,8 +77,7 @@ Examples:
   claimscope --db war.db analyze
   claimscope --db war.db search '"chemical attack" denied'
 """)
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="CLAIMSCOPE_DB",
-              help="Database file for every command (default: claimscope.db in your data directory).")
+@click.option("--db", type=_DatabaseParam(), envvar="CLAIMSCOPE_DB", help=DB_HELP)
 @click.version_option(__version__, prog_name="claimscope")
 @click.pass_context
 def main(ctx: click.Context, db: Path | None) -> None:
@@ -108,7 +129,7 @@ def ingest(inputs, text_col, title_col, date_col, outlet_col, url_col, outlet, m
     for error in report.errors:
         click.secho(f"error: {error}", fg="red", err=True)
     click.echo(f"ingest: {report.summary()}")
-    click.echo(f"database: {cs.store.path}")
+    click.echo(f"database: {_where(cs.store)}")
     cs.close()
     if report.failed:
         sys.exit(1)
@@ -530,7 +551,9 @@ def serve(host, port, token, write_rate, db):
         raise click.ClickException(str(exc)) from None
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.secho(f"warning: binding to {host} makes the store readable from the network", fg="yellow", err=True)
-    click.echo(f"serving {path} on http://{host}:{port}/  (writes {'need the token' if token else 'disabled'})",
+    from claimscope.store import describe_location
+
+    click.echo(f"serving {describe_location(path)} on http://{host}:{port}/  (writes {'need the token' if token else 'disabled'})",
                err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
@@ -562,7 +585,7 @@ def demo(report, db):
     from claimscope.linking.commands import link_with_progress
 
     link_with_progress(cs)  # incidents, contradictions, narratives across articles (issue 6)
-    report_path = report or cs.store.path.with_name("claimscope-report.html")
+    report_path = report or _default_report(cs.store)
     write_report(cs.store, report_path, title="claimscope demo corpus (an invented conflict)")
     _print_summary(cs)
     click.echo(f"report:   {report_path}")
@@ -578,9 +601,21 @@ def info(db):
     cs.close()
 
 
+def _default_report(store) -> Path:
+    """Beside a SQLite file; for a server database, in the user's data directory."""
+    path = getattr(store, "path", None)
+    if path is not None:
+        return Path(path).with_name("claimscope-report.html")
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("claimscope", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "claimscope-report.html"
+
+
 def _print_summary(cs) -> None:
     stats = cs.stats()
-    click.echo(f"database: {cs.store.path}  (schema v{cs.store.schema_version()})")
+    click.echo(f"database: {_where(cs.store)}  (schema v{cs.store.schema_version()})")
     click.echo(f"articles: {stats['articles']} ({stats['duplicates']} near-duplicate copies)   outlets: {stats['outlets']}")
     click.echo(f"claims: {stats['claims']}   incidents: {stats['incidents']} "
                f"({stats['incident_mentions']} mentions)   techniques: {stats['techniques']}   spans: {stats['spans']}")

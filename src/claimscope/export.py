@@ -38,7 +38,4 @@ def export_csv(store: Store, table: str, fh: IO[str]) -> int:
 
 
 def _columns(store: Store, table: str) -> list[str]:
-    conn = getattr(store, "conn", None)
-    if conn is None:
-        return []
-    return [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+    return store.table_columns(table)  # through the interface: SQLite and PostgreSQL alike

@@ -21,7 +21,9 @@ def index_folder(store: Store) -> Path:
 
         import hashlib
 
-        return Path(user_cache_dir("claimscope")) / ("vectors-" + hashlib.sha256(store.url.encode()).hexdigest()[:12])
+        # a server store names the database instance too, so a re-created database never reuses an old index
+        key = getattr(store, "cache_key", None) or store.url
+        return Path(user_cache_dir("claimscope")) / ("vectors-" + hashlib.sha256(key.encode()).hexdigest()[:12])
     return Path(str(path) + ".vectors")
 
 

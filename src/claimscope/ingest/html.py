@@ -9,9 +9,19 @@ from functools import lru_cache
 
 from claimscope.ingest.errors import IngestError
 
-# Pages beyond this many elements are refused rather than parsed: a deeply nested or
-# enormous page is either broken or hostile, and lxml would spend minutes on it.
-MAX_TREE_SIZE = 200_000
+# Pages with more than this many tags are refused before parsing: a real article page has a
+# few thousand; trafilatura's own MAX_TREE_SIZE only checks its *output*, after the costly work.
+MAX_TREE_SIZE = 100_000
+# trafilatura's paragraph handling is quadratic in the number of inline children of one
+# element (20,000 links in one <p> took 40 s). Inside an element with more children than this,
+# every tag but block structure is flattened to its text before extraction (links, formatting
+# and images are not kept anyway).
+MAX_INLINE_CHILDREN = 200
+_BLOCK_TAGS = frozenset({"p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "table", "thead", "tbody",
+                         "tfoot", "tr", "td", "th", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+                         "pre", "article", "section", "main", "header", "footer", "aside", "nav", "figure",
+                         "figcaption", "details", "summary", "head", "body", "html"})
+_START_TAG = re.compile(r"<[A-Za-z]")
 
 
 @dataclass
@@ -47,11 +57,21 @@ def extract_html(html: str, source: str, url: str | None = None) -> ExtractedPag
 
     if not html.strip():
         raise IngestError(source, "empty HTML", "check the file or page")
+    tags = len(_START_TAG.findall(html))
+    if tags > MAX_TREE_SIZE:
+        raise IngestError(source, f"HTML has {tags:,} tags, over the {MAX_TREE_SIZE:,}-tag limit (a broken or "
+                                  "hostile page)", "save the page's text as a .txt file and ingest that")
     try:
+        tree = _defused_tree(html)
+        if tree is None:
+            raise IngestError(source, "no article text found in the HTML (not parseable as a page)",
+                              "check that the page holds an article, or save its text as a .txt file")
         doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=False,
+            tree, url=url, with_metadata=True, include_comments=False, include_tables=False,
             favor_precision=True, config=_config(),
         )
+    except IngestError:
+        raise
     except Exception as exc:  # trafilatura/lxml raise many kinds on hostile markup
         raise IngestError(source, f"HTML could not be parsed ({type(exc).__name__}: {exc})",
                           "save the page's text as a .txt file and ingest that") from None
@@ -68,3 +88,25 @@ def extract_html(html: str, source: str, url: str | None = None) -> ExtractedPag
         raise IngestError(source, "no article text found in the HTML", "check that the page holds an article")
     return ExtractedPage(text=text, title=title, date=data.get("date"), author=data.get("author"),
                          site_name=data.get("sitename"), url=data.get("url") or url, language=data.get("language"))
+
+
+def _defused_tree(html: str):
+    """Parse as trafilatura does, then flatten inline formatting in any element with more than
+    MAX_INLINE_CHILDREN children (the text is kept, only the tags go)."""
+    from lxml import etree
+    from trafilatura.utils import load_html
+
+    tree = load_html(html)
+    if tree is None or html.count("<") < MAX_INLINE_CHILDREN:
+        return tree
+    wide = [el for el in tree.iter() if len(el) > MAX_INLINE_CHILDREN]
+    for element in wide:
+        inline = {child.tag for child in element if isinstance(child.tag, str) and child.tag not in _BLOCK_TAGS}
+        if inline:
+            etree.strip_tags(element, *inline)
+        # libxml2 keeps the stripped tags' texts as thousands of adjacent text nodes, which
+        # every later .text read concatenates again: write each run back as one node
+        element.text = element.text
+        for child in element:
+            child.tail = child.tail
+    return tree

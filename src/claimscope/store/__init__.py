@@ -7,7 +7,24 @@ from pathlib import Path
 
 from claimscope.store.base import Store, StoreError
 
-__all__ = ["Store", "StoreError", "open_store", "default_db_path"]
+__all__ = ["Store", "StoreError", "open_store", "default_db_path", "is_url", "describe_location"]
+
+# URL schemes that open a PostgreSQL store (SQLAlchemy-style driver suffixes are accepted too)
+_POSTGRES_URL = ("postgresql://", "postgres://", "postgresql+psycopg://", "postgresql+psycopg2://")
+
+
+def is_url(location: str | Path | None) -> bool:
+    """True for a server database URL (PostgreSQL), False for a SQLite path or sqlite:/// URL."""
+    return location is not None and str(location).strip().lower().startswith(_POSTGRES_URL)
+
+
+def describe_location(location: str | Path) -> str:
+    """How to show a location to a person: SQLite paths as they are, server URLs without password."""
+    if is_url(location):
+        from claimscope.store.postgres import redact_url
+
+        return redact_url(str(location))
+    return str(location)
 
 
 def default_db_path() -> Path:
@@ -21,12 +38,15 @@ def default_db_path() -> Path:
 
 
 def open_store(location: str | Path | None = None) -> Store:
-    """Open a store from a file path, ``sqlite:///path`` or (later) ``postgresql://...``."""
+    """Open a store from a file path, ``sqlite:///path`` or ``postgresql://user:password@host/dbname``."""
     if location is None:
-        location = default_db_path()
+        env = os.environ.get("CLAIMSCOPE_DB", "")
+        location = env if is_url(env) else default_db_path()
     text = str(location)
-    if text.startswith(("postgresql://", "postgres://")):
-        raise StoreError("PostgreSQL stores are not available in this version; use a SQLite file path")
+    if is_url(text):
+        from claimscope.store.postgres import PostgresStore
+
+        return PostgresStore(text.strip())
     if text.startswith("sqlite:///"):
         text = text[len("sqlite:///"):]
     from claimscope.store.sqlite import SQLiteStore

@@ -151,6 +151,11 @@ class Store(abc.ABC):
     def rows(self, table: str) -> Iterator[dict[str, Any]]:
         """Every row of one exportable table, for export."""
 
+    def table_columns(self, table: str) -> list[str]:
+        """Column names of one exportable table, in order (for the header of an empty CSV export);
+        empty when the backend cannot tell."""
+        return []
+
     # -- corpus-level linking (issue 6, claimscope.linking) -----------------------------
     # Incidents, narratives and corpus-level links are rebuilt together by save_linking();
     # the readers below serve the linking stage, the dossier and the CLI.

@@ -448,6 +448,11 @@ class SQLiteStore(Store):
             yield item
 
 
+    def table_columns(self, table: str) -> list[str]:
+        if table not in EXPORTABLE_TABLES:
+            raise StoreError(f"unknown table {table!r}; choose one of {', '.join(EXPORTABLE_TABLES)}")
+        return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+
     # -- corpus-level linking (issue 6, claimscope.linking) -----------------------------
     def article_meta(self) -> dict[str, dict[str, Any]]:
         rows = self.conn.execute(
