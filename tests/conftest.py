@@ -162,8 +162,14 @@ class PgServer:
             raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}\n{log}")
 
     def start(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", "claimscope", "--auth=trust", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-sync")
+        base = ("initdb", "-D", str(self.data), "-U", "claimscope", "--auth=trust", "-E", "UTF8", "--no-sync")
+        try:  # C.UTF-8: byte order, and Unicode letters for the full-text parser, on any host
+            self._run(*base, "--locale=C.UTF-8")
+        except RuntimeError:  # a system without that locale: the environment's UTF-8 locale
+            import shutil
+
+            shutil.rmtree(self.data, ignore_errors=True)
+            self._run(*base)
         options = (f"-k {self.folder} -c listen_addresses='' -p 5432 -c fsync=off -c synchronous_commit=off "
                    "-c full_page_writes=off -c max_connections=60 -c shared_buffers=64MB")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "-o", options, "start")

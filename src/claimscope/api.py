@@ -140,6 +140,21 @@ class Claimscope:
     def stats(self) -> dict[str, int]:
         return self.store.stats()
 
+    # -- backup and restore (docs/reliability.md) --------------------------------------
+    def backup(self, out: str | Path, *, force: bool = False):
+        """Write a checked snapshot of the store to ``out`` (SQLite online backup; safe while
+        others write). Refuses an existing file unless ``force``. Returns a BackupInfo."""
+        from claimscope.store.backup import backup
+
+        return backup(self.store, out, force=force)
+
+    def restore(self, source: str | Path, *, force: bool = False):
+        """Replace the store's contents with the checked backup at ``source``. Refuses a store
+        that holds articles unless ``force``. Returns a BackupInfo."""
+        from claimscope.store.backup import restore
+
+        return restore(self.store, source, force=force)
+
     # -- the analyst's views (same ground as the REST API; docs/api.md) -------------
     def find_articles(self, **filters: Any) -> list[dict[str, Any]]:
         """Article summaries, newest first: outlet, since, until, language, claim_type, technique,

@@ -162,7 +162,8 @@ class Ingestor:
         spec = str(item)
         try:
             if spec == "-":
-                yield from self._drafts_from_bytes(sys.stdin.buffer.read(self.options.max_bytes + 1), "stdin")
+                yield from self._drafts_from_bytes(sys.stdin.buffer.read(self.options.max_bytes + 1), "stdin",
+                                                   report=report)
             elif spec.lower().startswith(("http://", "https://")):
                 yield from self._drafts_from_url(spec, report)
             elif "://" in spec[:12]:
@@ -214,7 +215,7 @@ class Ingestor:
         if suffix == ".json":
             yield from self._drafts_from_json(data, source, report)
             return
-        yield from self._drafts_from_bytes(data, source, hint=suffix)
+        yield from self._drafts_from_bytes(data, source, hint=suffix, report=report)
 
     def _drafts_from_json(self, data: bytes, source: str, report: IngestReport) -> Iterator[Draft]:
         text, _ = decode_bytes(data, source)
@@ -222,6 +223,8 @@ class Ingestor:
             parsed = json.loads(text)
         except json.JSONDecodeError as exc:
             raise IngestError(f"{source}:{exc.lineno}", f"not valid JSON ({exc.msg})", "fix the file") from None
+        except RecursionError:
+            raise IngestError(source, "JSON nested too deeply to read", "an article record is a flat object; fix the file") from None
         records = parsed if isinstance(parsed, list) else parsed.get("articles") if isinstance(parsed, dict) and isinstance(parsed.get("articles"), list) else [parsed]
         rows: list[Row | IngestError] = []
         columns = None
@@ -271,13 +274,16 @@ class Ingestor:
             yield draft
 
     def _drafts_from_bytes(self, data: bytes, source: str, hint: str = "", url: str | None = None,
-                           charset: str | None = None, content_type: str = "") -> Iterator[Draft]:
+                           charset: str | None = None, content_type: str = "", report: IngestReport | None = None,
+                           follow_feeds: bool = True) -> Iterator[Draft]:
         if not data.strip():
             raise IngestError(source, "empty input", "nothing to ingest")
         if len(data) > self.options.max_bytes:
             raise IngestError(source, f"input is over the {self.options.max_bytes:,}-byte limit", "raise --max-bytes")
         if hint in FEED_EXTENSIONS or (hint == "" and looks_like_feed(data, content_type)):
-            yield from self._drafts_from_feed(data, source)
+            if not follow_feeds:
+                raise _feed_in_feed(source)
+            yield from self._drafts_from_feed(data, source, report)
             return
         text, _ = decode_bytes(data, source, declared=charset)
         if hint in HTML_EXTENSIONS or "html" in content_type or (hint not in TEXT_EXTENSIONS and looks_like_html(text)):
@@ -291,34 +297,48 @@ class Ingestor:
         return Draft(text=page.text, title=page.title, source_ref=source, raw=raw, url=page.url or url,
                      outlet_name=page.site_name, published=page.date, author=page.author)
 
-    def _drafts_from_url(self, url: str, report: IngestReport) -> Iterator[Draft]:
+    def _drafts_from_url(self, url: str, report: IngestReport | None, follow_feeds: bool = True) -> Iterator[Draft]:
         result = fetch(url, self.options.fetch)
         if looks_like_feed(result.body, result.content_type) and "html" not in result.content_type:
-            yield from self._drafts_from_feed(result.body, url)
+            if not follow_feeds:
+                raise _feed_in_feed(url)
+            yield from self._drafts_from_feed(result.body, url, report)
             return
         yield from self._drafts_from_bytes(result.body, url, url=result.url, charset=result.charset,
-                                           content_type=result.content_type or "text/html")
+                                           content_type=result.content_type or "text/html", report=report,
+                                           follow_feeds=follow_feeds)
 
-    def _drafts_from_feed(self, data: bytes, source: str) -> Iterator[Draft]:
-        feed_title, entries = parse_feed(data, source)
-        for entry in entries:
-            if not entry.link:
-                continue
-            try:
-                drafts = list(self._drafts_from_url(entry.link, IngestReport()))
-            except IngestError as exc:
-                # the page is unreachable: keep what the feed itself says, marked as such
-                if entry.summary and len(entry.summary.split()) >= self.options.min_words:
-                    summary_text = entry.summary
-                    if looks_like_html(summary_text) or "<" in summary_text:
-                        try:
-                            summary_text = extract_html(f"<html><body><article>{summary_text}</article></body></html>", entry.link).text
-                        except IngestError:
-                            pass
-                    drafts = [Draft(text=summary_text, source_ref=entry.link, url=entry.link, raw=summary_text.encode(),
-                                    metadata={"from_feed_summary": True, "fetch_error": str(exc)})]
+    def _drafts_from_feed(self, data: bytes, source: str, report: IngestReport | None = None) -> Iterator[Draft]:
+        """Each entry's page (never another feed: a feed linking to feeds would multiply requests
+        without end). An entry that cannot be read is one error; the other entries go on."""
+        feed_title, entries, total = parse_feed(data, source)
+        errors: list[IngestError] = report.errors if report is not None else []
+        if total > len(entries):
+            errors.append(IngestError(source, f"the feed has {total:,} entries; only the first {len(entries):,} "
+                                              "are read", "split the feed, or ingest the later entries' URLs directly"))
+        for index, entry in enumerate(entries, start=1):
+            ref = entry.link or f"{source}[entry {index}]"
+            drafts: list[Draft] = []
+            problem: IngestError | None = None
+            if entry.link:
+                try:
+                    drafts = list(self._drafts_from_url(entry.link, None, follow_feeds=False))
+                except IngestError as exc:
+                    problem = exc
+            if not drafts:
+                # no link, or the page is unreachable: keep what the feed itself says, marked as such
+                summary_text = self._feed_summary(entry, ref)
+                if summary_text:
+                    meta: dict[str, Any] = {"from_feed_summary": True}
+                    if problem is not None:
+                        meta["fetch_error"] = str(problem)
+                    drafts = [Draft(text=summary_text, source_ref=ref, url=entry.link, raw=summary_text.encode(),
+                                    metadata=meta)]
+                elif problem is not None:
+                    errors.append(IngestError(ref, f"feed entry could not be fetched: {problem.problem}", problem.advice))
                 else:
-                    raise IngestError(entry.link, f"feed entry could not be fetched: {exc.problem}", exc.advice) from None
+                    errors.append(IngestError(ref, "feed entry has neither a link nor any text",
+                                              "nothing to ingest from this entry; the others are ingested"))
             for draft in drafts:
                 draft.title = draft.title or entry.title
                 draft.published = draft.published or entry.published
@@ -327,6 +347,20 @@ class Ingestor:
                 if feed_title:
                     draft.metadata.setdefault("feed_title", feed_title)
                 yield draft
+        if report is None and errors:
+            raise errors[0]
+
+    def _feed_summary(self, entry: Any, ref: str) -> str | None:
+        """The entry's own text (HTML reduced to text), or None when it is too short to be an article."""
+        if not entry.summary or len(entry.summary.split()) < self.options.min_words:
+            return None
+        text = entry.summary
+        if looks_like_html(text) or "<" in text:
+            try:
+                text = extract_html(f"<html><body><article>{text}</article></body></html>", ref).text
+            except IngestError:
+                pass
+        return text
 
     # -- storing ---------------------------------------------------------------
     def _store_draft(self, draft: Draft, report: IngestReport) -> str | None:
@@ -386,6 +420,11 @@ class Ingestor:
         if self.progress is not None:
             self.progress.update(1)
             self.progress.set_postfix_str(f"added {len(report.added)} failed {report.failed}", refresh=False)
+
+
+def _feed_in_feed(source: str) -> IngestError:
+    return IngestError(source, "a feed entry links to another feed, which is not followed",
+                       "ingest that feed's URL on its own if it is wanted")
 
 
 def _draft_meta(meta: dict[str, Any]) -> dict[str, Any]:

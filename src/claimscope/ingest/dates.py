@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from claimscope.model import DatePrecision
 
+# A publication date outside these years is a parsing accident (year 1, year 9999), not a date.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+_BARE_NUMBER = re.compile(r"^\s*[-+]?(\d{1,3}|\d+[.,]\d*(e[-+]?\d+)?|\d*[.,]?\d+e[-+]?\d+)\s*$", re.IGNORECASE)
 _ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?[^\s]*)?)?)?\s*$")
 
 
@@ -15,8 +18,25 @@ def parse_published(value: object, *, date_order: str | None = None) -> tuple[st
     """Parse a publication date; returns (ISO string padded to the precision, precision).
 
     Unparseable or implausible values give (None, UNKNOWN) rather than an error: a missing
-    date must not stop an article from being stored.
+    date must not stop an article from being stored. Implausible: a year outside 1900-2100, a
+    bare number that is not a year ("-1", "3", "1e308"), or a day after tomorrow (nothing is
+    published in the future; relative phrases such as "in 3 days" are not publication dates).
     """
+    value, precision = _parse(value, date_order)
+    if value is None or not _plausible(value):
+        return None, DatePrecision.UNKNOWN
+    return value, precision
+
+
+def _plausible(iso: str) -> bool:
+    year = int(iso[:4])
+    if not (MIN_YEAR <= year <= MAX_YEAR):
+        return False
+    latest = (datetime.now() + timedelta(days=1)).date().isoformat()
+    return iso[: len(latest)] <= latest[: len(iso)]
+
+
+def _parse(value: object, date_order: str | None) -> tuple[str | None, DatePrecision]:
     if value is None:
         return None, DatePrecision.UNKNOWN
     if isinstance(value, datetime):
@@ -24,7 +44,7 @@ def parse_published(value: object, *, date_order: str | None = None) -> tuple[st
     if isinstance(value, date):
         return value.isoformat(), DatePrecision.DAY
     text = str(value).strip()
-    if not text or len(text) > 100:
+    if not text or len(text) > 100 or _BARE_NUMBER.match(text):
         return None, DatePrecision.UNKNOWN
     m = _ISO.match(text)
     if m:

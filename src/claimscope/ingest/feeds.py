@@ -25,8 +25,9 @@ def looks_like_feed(data: bytes | str, content_type: str = "") -> bool:
     return "<rss" in head or ("<feed" in head and "atom" in head) or "<rdf:rdf" in head
 
 
-def parse_feed(data: bytes, source: str) -> tuple[str | None, list[FeedEntry]]:
-    """Returns (feed title, entries). Raises IngestError when nothing usable is there."""
+def parse_feed(data: bytes, source: str) -> tuple[str | None, list[FeedEntry], int]:
+    """Returns (feed title, at most MAX_ENTRIES entries, how many entries the feed has).
+    Raises IngestError when nothing usable is there."""
     import feedparser
 
     try:
@@ -45,4 +46,4 @@ def parse_feed(data: bytes, source: str) -> tuple[str | None, list[FeedEntry]]:
         entries.append(FeedEntry(link=entry.get("link"), title=entry.get("title"),
                                  published=entry.get("published") or entry.get("updated"),
                                  author=entry.get("author"), summary=summary))
-    return parsed.feed.get("title"), entries
+    return parsed.feed.get("title"), entries, len(parsed.entries)

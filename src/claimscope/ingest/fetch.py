@@ -21,6 +21,8 @@ from claimscope import __version__
 from claimscope.ingest.errors import IngestError
 
 ALLOWED_SCHEMES = ("http", "https")
+# Cloud metadata/agent endpoints outside the private and link-local ranges (Azure's wire server).
+METADATA_ADDRESSES = frozenset({"168.63.129.16"})
 USER_AGENT = f"claimscope/{__version__} (+research; offline-first news analysis)"
 
 
@@ -51,8 +53,17 @@ def address_problem(ip: str) -> str | None:
         addr = ipaddress.ip_address(ip.split("%", 1)[0])
     except ValueError:
         return f"unparseable address {ip!r}"
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-        addr = addr.ipv4_mapped
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.ipv4_mapped:
+            addr = addr.ipv4_mapped
+        elif addr.sixtofour:  # 2002:7f00:1:: is 6to4 for 127.0.0.1
+            embedded = address_problem(str(addr.sixtofour))
+            if embedded:
+                return f"a 6to4 address wrapping {embedded}"
+        elif addr.is_site_local:
+            return "a site-local address"
+    if str(addr) in METADATA_ADDRESSES:
+        return "a cloud metadata address"
     if addr.is_loopback:
         return "a loopback address"
     if addr.is_link_local:
@@ -67,10 +78,13 @@ def address_problem(ip: str) -> str | None:
 
 
 class _GuardedBackend(httpcore.NetworkBackend):
-    """Resolves the host itself and connects only to an address that passes the policy."""
+    """Resolves the host itself and connects only if every address it resolves to passes the
+    policy; every socket operation is also bounded by the fetch's overall deadline, so a server
+    that trickles its headers or body a byte at a time cannot hold a fetch open."""
 
-    def __init__(self, policy: FetchPolicy):
+    def __init__(self, policy: FetchPolicy, deadline: float | None = None):
         self.policy = policy
+        self.deadline = deadline if deadline is not None else time.monotonic() + policy.total_timeout_s
         self.inner = httpcore.SyncBackend()
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
@@ -78,21 +92,52 @@ class _GuardedBackend(httpcore.NetworkBackend):
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
             raise httpcore.ConnectError(f"cannot resolve host {host!r}: {exc}") from exc
+        if not self.policy.allow_private:
+            for _, _, _, _, sockaddr in infos:  # one internal address is enough to refuse the host
+                problem = address_problem(sockaddr[0])
+                if problem:
+                    raise _Refused(f"{host} resolves to {sockaddr[0]}, {problem}")
         last_error: Exception | None = None
         for family, _, _, _, sockaddr in infos:
             ip = sockaddr[0]
-            problem = address_problem(ip)
-            if problem and not self.policy.allow_private:
-                raise _Refused(f"{host} resolves to {ip}, {problem}")
             try:
-                return self.inner.connect_tcp(ip, port, timeout=timeout, local_address=local_address,
-                                              socket_options=socket_options)
+                stream = self.inner.connect_tcp(ip, port, timeout=_bounded(timeout, self.deadline),
+                                                local_address=local_address, socket_options=socket_options)
+                return _DeadlineStream(stream, self.deadline)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last_error = exc
         raise httpcore.ConnectError(f"cannot connect to {host}:{port}: {last_error}")
 
     def sleep(self, seconds: float) -> None:
         self.inner.sleep(seconds)
+
+
+def _bounded(timeout: float | None, deadline: float) -> float:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise httpcore.ReadTimeout("the fetch's total time limit is spent")
+    return remaining if timeout is None else min(timeout, remaining)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream, deadline: float):
+        self.inner, self.deadline = inner, deadline
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.inner.read(max_bytes, _bounded(timeout, self.deadline))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.inner.write(buffer, _bounded(timeout, self.deadline))
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        return _DeadlineStream(self.inner.start_tls(ssl_context, server_hostname, _bounded(timeout, self.deadline)),
+                               self.deadline)
+
+    def get_extra_info(self, info: str):
+        return self.inner.get_extra_info(info)
 
 
 class _Refused(httpcore.ConnectError):
@@ -105,7 +150,7 @@ def fetch(url: str, policy: FetchPolicy | None = None) -> FetchResult:
     deadline = time.monotonic() + policy.total_timeout_s
     redirects: list[str] = []
     current = url
-    with httpcore.ConnectionPool(ssl_context=ssl.create_default_context(), network_backend=_GuardedBackend(policy),
+    with httpcore.ConnectionPool(ssl_context=ssl.create_default_context(), network_backend=_GuardedBackend(policy, deadline),
                                  max_connections=4, retries=0) as pool:
         for _ in range(policy.max_redirects + 1):
             _check_url(current, url)
@@ -139,6 +184,9 @@ def fetch(url: str, policy: FetchPolicy | None = None) -> FetchResult:
                 raise IngestError(url, f"refused: {exc}",
                                   "claimscope never fetches internal addresses; use --allow-private only for a local test server") from None
             except httpcore.TimeoutException:
+                if time.monotonic() >= deadline - 0.01:
+                    raise IngestError(url, f"download took longer than {policy.total_timeout_s:.0f} s",
+                                      "try again later or raise --timeout") from None
                 raise IngestError(url, f"timed out after {policy.timeout_s:.0f} s", "check the URL or try again later") from None
             except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol, ssl.SSLError, OSError) as exc:
                 raise IngestError(url, f"could not fetch: {exc or type(exc).__name__}", "check the URL and your connection") from None

@@ -11,7 +11,7 @@ from claimscope.ingest.errors import IngestError
 
 # Pages with more than this many tags are refused before parsing: a real article page has a
 # few thousand; trafilatura's own MAX_TREE_SIZE only checks its *output*, after the costly work.
-MAX_TREE_SIZE = 100_000
+MAX_TREE_SIZE = 50_000
 # trafilatura's paragraph handling is quadratic in the number of inline children of one
 # element (20,000 links in one <p> took 40 s). Inside an element with more children than this,
 # every tag but block structure is flattened to its text before extraction (links, formatting
@@ -101,7 +101,7 @@ def _defused_tree(html: str):
         return tree
     wide = [el for el in tree.iter() if len(el) > MAX_INLINE_CHILDREN]
     for element in wide:
-        inline = {child.tag for child in element if isinstance(child.tag, str) and child.tag not in _BLOCK_TAGS}
+        inline = {node.tag for node in element.iter() if isinstance(node.tag, str) and node.tag not in _BLOCK_TAGS}
         if inline:
             etree.strip_tags(element, *inline)
         # libxml2 keeps the stripped tags' texts as thousands of adjacent text nodes, which

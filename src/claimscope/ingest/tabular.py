@@ -123,6 +123,10 @@ def read_jsonl(path: Path, mapping: ColumnMapping, max_bytes: int) -> Iterator[R
                 yield IngestError(f"{path}:{line_no}", f"not valid JSON ({exc.msg} at column {exc.colno})",
                                   "fix or remove the line; the others are ingested")
                 continue
+            except RecursionError:
+                yield IngestError(f"{path}:{line_no}", "JSON nested too deeply to read",
+                                  "an article record is a flat object; fix or remove the line")
+                continue
             if not isinstance(record, dict):
                 yield IngestError(f"{path}:{line_no}", f"expected a JSON object, got {type(record).__name__}",
                                   "each line must be one object such as {\"text\": ...}")

@@ -12,11 +12,14 @@ from __future__ import annotations
 from importlib import resources
 from importlib.resources.abc import Traversable
 import json
+import os
 from typing import Sequence
 
 import numpy as np
 
-INTRA_OP_THREADS = 2  # the deployment machines have 2 cores; more threads only contend
+# The deployment machines have 2 cores; more threads only contend. Parallel engines give each
+# worker process its share through $CLAIMSCOPE_ONNX_THREADS (claimscope.engines).
+INTRA_OP_THREADS = max(1, int(os.environ.get("CLAIMSCOPE_ONNX_THREADS") or 2))
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

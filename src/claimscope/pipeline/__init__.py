@@ -139,73 +139,94 @@ class Pipeline:
         return {aid: [a for a in self.analyzers if a.name in names] for aid, names in todo.items()
                 if names & set(by_name)}
 
-    def run(self, store: Store, *, batch_size: int = 32, limit: int | None = None,
-            progress: Callable[[int], Any] | None = None, rerun: Iterable[str] = ()) -> RunReport:
-        from claimscope.pipeline import nlp
-
-        report = RunReport()
-        started = time.perf_counter()
+    def batches(self, store: Store, *, batch_size: int = 32, limit: int | None = None,
+                rerun: Iterable[str] = ()) -> list[list[tuple[str, tuple[str, ...]]]]:
+        """The run's work in the order a serial run does it: batches of ``(article id, names of the
+        analyzers to run on it)``. Engines that spread batches over processes or machines keep
+        these batches whole, so every article is analysed exactly as a serial run would."""
         plan = self.pending(store, rerun)
         ids = list(plan)[: limit if limit is not None else None]
-        for offset in range(0, len(ids), batch_size):
-            batch_ids = ids[offset: offset + batch_size]
-            docs = []
-            failed: dict[str, set[str]] = {}  # article id -> analyzers that raised
-            for article_id in batch_ids:
-                article = store.article(article_id)
-                if article is not None:
-                    docs.append(AnalysisDoc(article=article, store=store))
-            components = frozenset().union(*(a.spacy_components for aid in batch_ids for a in plan[aid]))
-            if components:
-                t0 = time.perf_counter()
-                parse_docs = [d for d in docs if any(a.spacy_components for a in plan[d.article.id])]
-                for doc, parsed in zip(parse_docs, nlp.pipe((d.text for d in parse_docs), components)):
-                    doc.spacy = parsed
-                report.parse_seconds += time.perf_counter() - t0
-            for analyzer in self.analyzers:
-                targets = []
-                for d in docs:
-                    if analyzer not in plan[d.article.id]:
-                        continue
-                    if failed.get(d.article.id, set()) & set(analyzer.requires):
-                        failed[d.article.id].add(analyzer.name)  # downstream of a failure: skip, retry next run
-                    else:
-                        targets.append(d)
-                if not targets:
-                    continue
-                t0 = time.perf_counter()
-                applicable = [d for d in targets if analyzer.applies_to(d.article)]
-                outputs: dict[str, AnalysisResult] = {d.article.id: AnalysisResult() for d in targets}
-                try:
-                    for doc, result in zip(applicable, analyzer.analyze_batch(applicable)):
-                        outputs[doc.article.id] = result
-                except Exception:
-                    # a batch failure is retried per article so one bad article fails alone
-                    for doc in applicable:
-                        try:
-                            outputs[doc.article.id] = analyzer.analyze(doc)
-                        except Exception as exc:
-                            log.debug("analyzer %s failed on %s", analyzer.name, doc.article.id, exc_info=True)
-                            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-                            report.failures.append((doc.article.id, analyzer.name, detail))
-                            failed.setdefault(doc.article.id, set()).add(analyzer.name)
-                            outputs.pop(doc.article.id, None)
-                for doc in targets:
-                    if doc.article.id in outputs:
-                        doc.results[analyzer.name] = outputs[doc.article.id]
-                report.seconds[analyzer.name] = report.seconds.get(analyzer.name, 0.0) + time.perf_counter() - t0
-            for doc in docs:
-                to_save = [(a.name, a.version, doc.results[a.name]) for a in plan[doc.article.id]
-                           if a.name in doc.results]
-                if to_save:
-                    store.save_analysis(doc.article.id, to_save)
-                    for name, _, _ in to_save:
-                        report.analyzed[name] = report.analyzed.get(name, 0) + 1
-                report.articles += 1
-                if progress:
-                    progress(1)
+        return [[(aid, tuple(a.name for a in plan[aid])) for aid in ids[offset: offset + batch_size]]
+                for offset in range(0, len(ids), batch_size)]
+
+    def run(self, store: Store, *, batch_size: int = 32, limit: int | None = None,
+            progress: Callable[[int], Any] | None = None, rerun: Iterable[str] = ()) -> RunReport:
+        report = RunReport()
+        started = time.perf_counter()
+        for batch in self.batches(store, batch_size=batch_size, limit=limit, rerun=rerun):
+            docs = [AnalysisDoc(article=article, store=store)
+                    for article in (store.article(aid) for aid, _ in batch) if article is not None]
+            outcome = self.analyze_batch(docs, dict(batch), report)
+            save_outcome(store, outcome, report, progress)
         report.total_seconds = time.perf_counter() - started
         return report
+
+    def analyze_batch(self, docs: list[AnalysisDoc], names_for: dict[str, Sequence[str]],
+                      report: RunReport) -> list[tuple[str, list[tuple[str, str, AnalysisResult]]]]:
+        """Parse ``docs`` once and run their analyzers in dependency order, without saving.
+
+        ``names_for`` maps article id -> analyzers to run on it. Failures and timings go into
+        ``report``; returns, per doc in order, ``(article id, [(analyzer, version, result)])``
+        ready for ``Store.save_analysis``."""
+        from claimscope.pipeline import nlp
+
+        plan = {aid: [a for a in self.analyzers if a.name in set(names)] for aid, names in names_for.items()}
+        docs = [d for d in docs if d.article.id in plan]
+        failed: dict[str, set[str]] = {}  # article id -> analyzers that raised
+        components = frozenset().union(*(a.spacy_components for d in docs for a in plan[d.article.id]))
+        if components:
+            t0 = time.perf_counter()
+            parse_docs = [d for d in docs if any(a.spacy_components for a in plan[d.article.id])]
+            for doc, parsed in zip(parse_docs, nlp.pipe((d.text for d in parse_docs), components)):
+                doc.spacy = parsed
+            report.parse_seconds += time.perf_counter() - t0
+        for analyzer in self.analyzers:
+            targets = []
+            for d in docs:
+                if analyzer not in plan[d.article.id]:
+                    continue
+                if failed.get(d.article.id, set()) & set(analyzer.requires):
+                    failed[d.article.id].add(analyzer.name)  # downstream of a failure: skip, retry next run
+                else:
+                    targets.append(d)
+            if not targets:
+                continue
+            t0 = time.perf_counter()
+            applicable = [d for d in targets if analyzer.applies_to(d.article)]
+            outputs: dict[str, AnalysisResult] = {d.article.id: AnalysisResult() for d in targets}
+            try:
+                for doc, result in zip(applicable, analyzer.analyze_batch(applicable)):
+                    outputs[doc.article.id] = result
+            except Exception:
+                # a batch failure is retried per article so one bad article fails alone
+                for doc in applicable:
+                    try:
+                        outputs[doc.article.id] = analyzer.analyze(doc)
+                    except Exception as exc:
+                        log.debug("analyzer %s failed on %s", analyzer.name, doc.article.id, exc_info=True)
+                        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+                        report.failures.append((doc.article.id, analyzer.name, detail))
+                        failed.setdefault(doc.article.id, set()).add(analyzer.name)
+                        outputs.pop(doc.article.id, None)
+            for doc in targets:
+                if doc.article.id in outputs:
+                    doc.results[analyzer.name] = outputs[doc.article.id]
+            report.seconds[analyzer.name] = report.seconds.get(analyzer.name, 0.0) + time.perf_counter() - t0
+        return [(doc.article.id, [(a.name, a.version, doc.results[a.name]) for a in plan[doc.article.id]
+                                  if a.name in doc.results]) for doc in docs]
+
+
+def save_outcome(store: Store, outcome: Sequence[tuple[str, list[tuple[str, str, AnalysisResult]]]],
+                 report: RunReport, progress: Callable[[int], Any] | None = None) -> None:
+    """Write one analysed batch, one transaction per article, counting it in ``report``."""
+    for article_id, to_save in outcome:
+        if to_save:
+            store.save_analysis(article_id, to_save)
+            for name, _, _ in to_save:
+                report.analyzed[name] = report.analyzed.get(name, 0) + 1
+        report.articles += 1
+        if progress:
+            progress(1)
 
 
 def _topological(analyzers: list[Analyzer]) -> list[Analyzer]:

@@ -65,13 +65,17 @@ def ingest_file(request: Request, file: UploadFile = File(...), outlet: str | No
     from claimscope.ingest import ColumnMapping
 
     limit = request.app.state.cs.max_upload_bytes
-    name = Path(file.filename or "upload.txt").name
+    # the client's file name is only ever shown, never used as a path: the upload is saved as
+    # upload<suffix> in a fresh temporary folder (no traversal, no over-long or odd names)
+    name = "".join(ch for ch in Path(file.filename or "upload.txt").name if ch.isprintable()) or "upload.txt"
     suffix = Path(name).suffix.lower()
+    if len(name) > 200:
+        name = name[:200 - len(suffix)] + "…" + suffix
     if suffix not in ALL_EXTENSIONS:
         raise HTTPException(415, f"cannot ingest {name!r}: the extension {suffix or '(none)'} is not one of "
                                  f"{', '.join(sorted(ALL_EXTENSIONS))}")
     with tempfile.TemporaryDirectory(prefix="claimscope-upload-") as tmp:
-        path = Path(tmp) / name
+        path = Path(tmp) / f"upload{suffix}"
         with path.open("wb") as out:
             copied = 0
             while chunk := file.file.read(1 << 20):
