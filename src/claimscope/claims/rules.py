@@ -125,11 +125,21 @@ def _clean_source(text: str, span: Range) -> Range:
     return _trim(text, start, end)
 
 
+def doc_text(doc) -> str:
+    """``doc.text``, computed once per Doc: spaCy rebuilds the string from every token on each
+    access, which made the rules quadratic in article length."""
+    text = doc.user_data.get("claimscope.text")
+    if text is None:
+        text = doc.user_data["claimscope.text"] = doc.text
+    return text
+
+
 def _skip_dateline(token):
     """A subject parsed inside a dateline ("DAMASCUS, (ST)- Syria has ...") moves to the real one."""
     doc = token.doc
-    line_start = doc.text.rfind("\n", 0, token.idx) + 1
-    m = _DATELINE.match(doc.text[line_start:line_start + 80])
+    text = doc_text(doc)
+    line_start = text.rfind("\n", 0, token.idx) + 1
+    m = _DATELINE.match(text[line_start:line_start + 80])
     if not m or token.idx >= line_start + m.end():
         return token
     after = line_start + m.end()
@@ -235,7 +245,7 @@ def _negated(verb) -> bool:
 
 def extract_attributions(doc) -> list[Attribution]:
     """All attributions in a parsed spaCy ``Doc`` (see the module docstring)."""
-    text = doc.text
+    text = doc_text(doc)
     quotes = quote_regions(text)
     found: list[Attribution] = []
     seen_cues: set[Range] = set()
@@ -371,7 +381,7 @@ def _adjacent_quote(verb, quotes: list[Range], source_tok=None) -> Range | None:
     if source_tok is not None:
         left = min(left, source_tok.left_edge.idx)
     right = verb.idx + len(verb.text)
-    text = verb.doc.text
+    text = doc_text(verb.doc)
     for start, end in quotes:
         if 0 <= left - end <= 3 and text[end:left].strip(" ,") == "":
             return start, end
@@ -404,7 +414,7 @@ def _medium(verb) -> str | None:
             for obj in child.children:
                 if obj.dep_ == "pobj" and obj.lemma_.lower() in DOCUMENT_NOUNS:
                     start, end = _subtree_range(obj)
-                    return verb.doc.text[start:end]
+                    return doc_text(verb.doc)[start:end]
     return None
 
 
