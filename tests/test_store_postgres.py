@@ -10,6 +10,7 @@ import io
 import json
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -107,6 +108,24 @@ def test_nul_characters_are_refused_with_a_reason(pg_url):
     with pytest.raises(StoreError, match="NUL"):
         store.add_article(Article(text="A report\x00 with a NUL byte about Port Calder.", source_ref="upload.txt"))
     assert store.stats()["articles"] == 0
+    store.close()
+
+
+def test_huge_article_is_stored_and_searchable(pg_url):
+    """A tsvector holds at most 1 MB; SQLite indexes anything, so PostgreSQL must not refuse the
+    article: it indexes the longest leading part that fits."""
+    rng = np.random.default_rng(3)
+    letters = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
+    vocabulary = ["".join(map(chr, rng.choice(letters, size=8))) for _ in range(120_000)]
+    # ~2.7 MB of ~110,000 distinct words: its full tsvector would be ~1.35 MB
+    text = "Opening words about Port Calder. " + " ".join(rng.choice(vocabulary, size=300_000))
+    assert len(text) > 2_500_000
+    store = open_store(pg_url)
+    article = Article(text=text, title="An enormous transcript")
+    assert store.add_article(article)
+    assert store.article(article.id).text == text  # stored whole, only the index is bounded
+    assert [h["article_id"] for h in store.search("Calder")] == [article.id]
+    assert [h["article_id"] for h in store.search("enormous")] == [article.id]
     store.close()
 
 
@@ -315,15 +334,17 @@ def test_demo_end_to_end_on_postgres_matches_sqlite(pg_url, tmp_path):
     """`claimscope --db postgresql://... demo` (ingest, analyze, link, report) stores exactly what the
     SQLite run stores, and the REST API answers the same over both."""
     env = {"XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    done = run_cli("--db", pg_url, "demo", env=env)
+    lite_path = tmp_path / "lite.db"
+    # the SQLite reference run goes on beside the PostgreSQL one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        lite_run = pool.submit(run_cli, "--db", str(lite_path), "demo", env=env)
+        done = run_cli("--db", pg_url, "demo", env=env)
+        lite_done = lite_run.result()
     out = done.stdout.decode()
     assert done.returncode == 0, done.stderr.decode()[-3000:]
     assert "articles: 16" in out and "(schema v" in out and "postgresql://" in out
     report = tmp_path / "data" / "claimscope" / "claimscope-report.html"
     assert report.exists() and "claimscope demo corpus" in report.read_text(encoding="utf-8")
-
-    lite_path = tmp_path / "lite.db"
-    lite_done = run_cli("--db", str(lite_path), "demo", env=env)
     assert lite_done.returncode == 0, lite_done.stderr.decode()[-3000:]
 
     import claimscope

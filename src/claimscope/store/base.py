@@ -1,4 +1,4 @@
-"""The storage interface every backend implements (SQLite embedded default; PostgreSQL later).
+"""The storage interface every backend implements (SQLite embedded default; PostgreSQL, docs/postgres.md).
 
 Interfaces (CLI, Python API, REST) talk only to this class, never to SQL, so a backend
 can be swapped by a database URL. All writes are transactional: a method either stores

@@ -161,11 +161,11 @@ class PostgresStore(Store):
             finally:
                 self._depth = 0
 
-    def _cursor(self, sql: str, params: Any = None, *, tuples: bool = False):
+    def _cursor(self, sql: str, params: Any = None, *, tuples: bool = False, binary: bool = False):
         with self._lock:
             self._ensure_connection()
             cur = self.conn.cursor(row_factory=tuple_row if tuples else dict_row)
-            cur.execute(sql, None if params is None else [_param(p) for p in params])
+            cur.execute(sql, None if params is None else [_param(p) for p in params], binary=binary)
             return cur
 
     def _all(self, sql: str, params: Any = None) -> list[dict[str, Any]]:
@@ -181,9 +181,10 @@ class PostgresStore(Store):
             row = self._cursor(sql, params, tuples=True).fetchone()
         return row[0] if row else None
 
-    def _tuples(self, sql: str, params: Any = None) -> list[tuple]:
+    def _tuples(self, sql: str, params: Any = None, *, binary: bool = False) -> list[tuple]:
+        """Rows as tuples; ``binary`` fetches in the binary protocol (bytea without hex decoding)."""
         with self._lock:
-            return self._cursor(sql, params, tuples=True).fetchall()
+            return self._cursor(sql, params, tuples=True, binary=binary).fetchall()
 
     def _migrate(self) -> None:
         with self._lock:
@@ -314,10 +315,9 @@ class PostgresStore(Store):
             is_new = inserted is not None
             if is_new:
                 if minhash_bands:
-                    with c.cursor() as cur:
-                        cur.executemany("INSERT INTO minhash_bands(band, hash, article_id) VALUES (%s,%s,%s) "
-                                        "ON CONFLICT DO NOTHING",
-                                        [(i, int(h), article.id) for i, h in enumerate(minhash_bands)])
+                    c.execute("""INSERT INTO minhash_bands(band, hash, article_id)
+                                 SELECT b.ord - 1, b.hash, %s FROM unnest(%s::bigint[]) WITH ORDINALITY AS b(hash, ord)
+                                 ON CONFLICT DO NOTHING""", [article.id, [int(h) for h in minhash_bands]])
                 if signature is not None:
                     c.execute("INSERT INTO minhash_signatures VALUES (%s, %s)", [article.id, bytes(signature)])
             c.execute(
@@ -432,7 +432,8 @@ class PostgresStore(Store):
 
     def save_analysis(self, article_id: str, results: Iterable[tuple[str, str, AnalysisResult]]) -> None:
         now = utcnow()
-        with self.transaction() as c:
+        # pipeline mode: statements whose results are not needed (the deletes) share round trips
+        with self.transaction() as c, c.pipeline():
             # two workers saving the same article wait for each other instead of interleaving
             c.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [article_id])
             refs: dict[str, int] = {}  # "@producer/collection/index" -> inserted row id
@@ -557,7 +558,7 @@ class PostgresStore(Store):
 
     def claim_vectors(self, *, after_claim_id: int = 0, limit: int = 50_000) -> list[tuple[int, bytes]]:
         rows = self._tuples("SELECT claim_id, vector FROM claim_vectors WHERE claim_id > %s ORDER BY claim_id LIMIT %s",
-                            [int(after_claim_id), int(limit)])
+                            [int(after_claim_id), int(limit)], binary=True)
         return [(int(r[0]), bytes(r[1])) for r in rows]
 
     def claim_vector_count(self) -> int:
