@@ -52,13 +52,13 @@ def invented_article(i: int, seed: int = 0) -> dict[str, str]:
     day, month, year = rng.randint(1, 28), rng.choice(MONTHS), rng.choice([2019, 2020, 2021, 2022])
     weekday = rng.choice(WEEKDAYS)
     text = (
-        f"{accuser.capitalize()} said on {weekday} that government forces carried out the {event} in {place} "
+        f"{accuser[0].upper() + accuser[1:]} said on {weekday} that government forces carried out the {event} in {place} "
         f"on {day} {month} {year}, killing at least {killed} civilians and wounding {wounded} others.\n\n"
         f"\"This was a deliberate crime against the people of {place},\" {accuser} said in a statement, adding "
         f"that rescue teams were still searching the rubble near the {other} road (report {i}).\n\n"
-        f"{denier.capitalize()} denied the accusations, calling them fabricated and claiming that armed groups "
+        f"{denier[0].upper() + denier[1:]} denied the accusations, calling them fabricated and claiming that armed groups "
         f"staged the scene to provoke foreign intervention. It said only {max(1, killed // 4)} fighters had died.\n\n"
-        f"{witness.capitalize()} told reporters that doctors in {other} had treated {wounded // 2} patients with "
+        f"{witness[0].upper() + witness[1:]} told reporters that doctors in {other} had treated {wounded // 2} patients with "
         f"breathing difficulties, and called for an independent investigation into case number {seed}-{i}."
     )
     return {"title": f"{event.capitalize()} in {place}: {killed} dead, officials say ({i})", "text": text,
@@ -152,6 +152,42 @@ def kill_at_random(command: list[str], delay: float, env: dict[str, str] | None 
         return None
 
 
+def kill_when(command: list[str], condition: Callable[[], bool], *, timeout: float = 900,
+              env: dict[str, str] | None = None) -> int | None:
+    """Start ``command`` and SIGKILL it as soon as ``condition()`` holds (polled every 20 ms);
+    returns its exit code if it finished first. Kill points tied to progress, not to the clock,
+    land mid-work on a fast machine and on a busy one alike."""
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, **(env or {})})
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        code = proc.poll()
+        if code is not None:
+            return code
+        try:
+            hit = condition()
+        except sqlite3.Error:
+            hit = False
+        if hit:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            return None
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait()
+    raise TimeoutError(f"{' '.join(command)} neither finished nor met the kill condition in {timeout:.0f} s")
+
+
+def analysed_count(db: Path, version_like: str = "%") -> int:
+    """Articles with at least one finished analysis (of a version matching ``version_like``)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        return conn.execute("SELECT count(DISTINCT article_id) FROM analysis_runs WHERE analyzer_version LIKE ?",
+                            (version_like,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
 def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "claimscope.cli", *args]
 
@@ -221,6 +257,19 @@ class LoadResult:
     @property
     def p50_ms(self) -> float:
         return percentile(self.latencies_ms, 50)
+
+
+def merge_results(results: list[LoadResult]) -> LoadResult:
+    merged = LoadResult()
+    for r in results:
+        merged.latencies_ms += r.latencies_ms
+        merged.errors += r.errors
+        merged.written += r.written
+        merged.requests += r.requests
+        merged.seconds += r.seconds
+        for kind, values in r.by_kind.items():
+            merged.by_kind.setdefault(kind, []).extend(values)
+    return merged
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -303,7 +352,7 @@ def run_load(base_url: str, token: str, *, requests: int = 300, workers: int = 6
                     written = payload.get("added", []) + payload.get("existing", [])
                     if not written:
                         problem = f"write acknowledged without an article id: {body[:200]}"
-                record(kind, ms, problem, written)
+                record(kind, ms, f"{problem} (after {ms:.0f} ms)" if problem else None, written)
 
     started = time.perf_counter()
     threads = [threading.Thread(target=worker, args=(w,), daemon=True) for w in range(workers)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import shutil
@@ -141,13 +142,20 @@ Examples:
   claimscope analyze                  # every analyzer, only what is new or outdated
   claimscope analyze --only sentences # one analyzer (and what it requires)
   claimscope analyze --only claims --rerun   # recompute one analyzer everywhere
-  claimscope analyze --list           # the registered analyzers and their versions""")
+  claimscope analyze --list           # the registered analyzers and their versions
+  claimscope analyze --workers 2      # two worker processes; this process writes the store
+  claimscope analyze --engine ray --address auto   # Ray Data on a running cluster""")
 @click.option("--only", "only", multiple=True, help="Run just this analyzer (repeatable).")
 @click.option("--limit", type=int, help="Analyze at most this many articles.")
 @click.option("--list", "list_", is_flag=True, help="List registered analyzers and exit.")
 @click.option("--rerun", is_flag=True, help="Run the --only analyzers (or all) again on every article.")
+@click.option("--engine", type=click.Choice(["serial", "process", "ray"]),
+              help="Where analyzers run: this process (default), worker processes (default with --workers > 1), "
+                   "or Ray Data (docs/scaling.md).")
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (process engine, default 2) or Ray actors.")
+@click.option("--address", help="Ray cluster address (auto, host:6379, ray://host:10001); --engine ray only.")
 @_db_option
-def analyze(only, limit, list_, rerun, db):
+def analyze(only, limit, list_, rerun, engine, workers, address, db):
     """Run the registered analyzers over articles their current version has not seen."""
     from claimscope.pipeline import Pipeline, registered
 
@@ -155,6 +163,13 @@ def analyze(only, limit, list_, rerun, db):
         for name, cls in registered().items():
             requires = f" (requires {', '.join(cls.requires)})" if cls.requires else ""
             click.echo(f"{name:<14} v{cls.version:<6} {cls.description}{requires}")
+        return
+    if address and engine != "ray":
+        raise click.BadParameter("--address needs --engine ray", param_hint="--address")
+    if engine is None and workers and workers > 1:
+        engine = "process"
+    if engine in ("process", "ray"):
+        _analyze_with_engine(engine, only, limit, rerun, workers, address, db)
         return
     try:
         pipeline = Pipeline(names=only or None)
@@ -174,6 +189,36 @@ def analyze(only, limit, list_, rerun, db):
     from claimscope.linking.commands import link_with_progress
 
     link_with_progress(cs)  # the corpus-level stage (issue 6); skipped when nothing changed
+    cs.close()
+    if report.failures:
+        sys.exit(1)
+
+
+def _analyze_with_engine(engine, only, limit, rerun, workers, address, db):
+    """``analyze`` on worker processes or Ray (claimscope.engines): workers analyse, this process writes."""
+    from claimscope import engines
+    from claimscope.linking.commands import link_with_progress
+
+    cs = _open(db)
+    bar = None
+    with contextlib.ExitStack() as stack:
+        def on_plan(total):
+            nonlocal bar
+            bar = stack.enter_context(_progress(total, "article", "analyze"))
+
+        try:
+            report = engines.run(cs.store, engine=engine, names=list(only) or None, workers=workers, address=address,
+                                 limit=limit, rerun=rerun, on_plan=on_plan, progress=lambda n: bar.update(n))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+        except RuntimeError as exc:
+            raise click.ClickException(str(exc)) from None
+    for article_id, name, detail in report.failures[:20]:
+        click.secho(f"error: analyzer {name} failed on article {article_id}: {detail}", fg="red", err=True)
+    if len(report.failures) > 20:
+        click.secho(f"... and {len(report.failures) - 20} more failures", fg="red", err=True)
+    click.echo(f"analyze: {report.summary()}")
+    link_with_progress(cs)
     cs.close()
     if report.failures:
         sys.exit(1)

@@ -89,6 +89,11 @@ class Figure:
     parent: int | None = None  # index of the figure a subgroup qualifies
 
 
+# Larger numbers are typos, identifiers or hostile input, never casualty figures; they would
+# also overflow the store's 64-bit integers.
+MAX_FIGURE = 1_000_000_000
+
+
 def number(text: str) -> int | None:
     """``"1,200"`` -> 1200, ``"twenty-three"`` -> 23, ``"two hundred"`` -> 200, ``"hundreds"`` -> 200."""
     t = text.lower().strip()
@@ -104,6 +109,8 @@ def number(text: str) -> int | None:
         except ValueError:
             return None
         scale = {"million": 1_000_000, "thousand": 1000}.get(m.group(2) or "", 1)
+        if not value * scale <= MAX_FIGURE:  # "99999999999999999999999 killed" is not a figure (nor inf/NaN)
+            return None
         return int(value * scale)
     m = re.fullmatch(r"(?:(a|one|two|three|several)\s+)?(hundred|thousand)", t)
     if m:
@@ -124,7 +131,7 @@ def number(text: str) -> int | None:
 def _bounds(m: re.Match) -> tuple[int | None, int | None, str | None]:
     g = m.groupdict()
     if g.get("b1"):
-        return number(g["b1"]), number(g["b2"]), "between"
+        return *_ordered(number(g["b1"]), number(g["b2"])), "between"
     if g.get("vague"):
         vague = g["vague"].lower()
         return VAGUE.get(vague), None, vague
@@ -144,7 +151,14 @@ def _bounds(m: re.Match) -> tuple[int | None, int | None, str | None]:
             return 0, low, qual
     if high is not None:
         qual = qual or "range"
-    return low, high, qual
+    return *_ordered(low, high), qual
+
+
+def _ordered(low: int | None, high: int | None) -> tuple[int | None, int | None]:
+    """A range written high to low ("between 30 and 5") is the same range: low <= high always."""
+    if low is not None and high is not None and low > high:
+        return high, low
+    return low, high
 
 
 def _group(noun: str | None) -> str:

@@ -841,11 +841,14 @@ def _fts_query(query: str) -> str:
     """
     import re
 
+    # FTS5 strings cannot hold NUL (an "unterminated string" error); no control character is a word
+    query = "".join(" " if ch < " " or ch == "\x7f" else ch for ch in query)
     tokens = re.findall(r'"[^"]*"|\S+', query)
-    parts = []
+    parts: list[str] = []
     for token in tokens:
         if token in ("OR", "NOT", "AND"):
-            parts.append(token)
+            if parts and parts[-1] not in ("OR", "NOT", "AND"):  # "a OR OR b" keeps the first operator
+                parts.append(token)
             continue
         prefix = token.endswith("*") and not token.startswith('"')
         core = token.strip('"').rstrip("*").replace('"', "")

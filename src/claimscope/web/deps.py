@@ -13,7 +13,7 @@ MAX_PAGE = 500
 
 
 def get_store(request: Request) -> Store:
-    return request.app.state.cs.store()
+    return request.app.state.cs.thread_store()
 
 
 class Paging:

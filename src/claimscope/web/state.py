@@ -39,6 +39,16 @@ class AppState:
                 self._opened.append(store)
         return store
 
+    def thread_store(self) -> Store:
+        """A handle that resolves to the *calling* thread's store on every use.
+
+        FastAPI resolves a sync dependency in one worker thread and may run the endpoint in
+        another, so handing the endpoint the dependency thread's connection would let two
+        requests use one connection at once (their statements interleave, and with SQLite a
+        thread waiting for the connection's mutex while holding the GIL deadlocks a writer until
+        the busy timeout: "database is locked" under concurrent load)."""
+        return _ThreadStore(self)  # type: ignore[return-value]
+
     def similar(self, text: str, *, k: int, min_score: float) -> list[dict[str, Any]]:
         """Similar-claim search through one shared index (its own connection, one caller at a time)."""
         with self._similar_lock:
@@ -56,3 +66,15 @@ class AppState:
             self._opened.clear()
         if self._similar is not None:
             self._similar.store.close()
+
+
+class _ThreadStore:
+    """Forwards every attribute to the store of the thread that uses it (see thread_store)."""
+
+    __slots__ = ("_state",)
+
+    def __init__(self, state: AppState):
+        self._state = state
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._state.store(), name)
