@@ -12,7 +12,8 @@ Measures, in one process:
 - incident clustering pairwise precision/recall/F1 on the demo corpus (demo/truth.json) and on
   FA-KES (same incident date, location and cause = one incident); ``--only-clustering`` re-measures
   just these and merges them into the existing results;
-- stance figures, when that component exists (reported as null otherwise).
+- stance figures: copied from bench/results/stance.json (written by bench/stance.py, which
+  owns the FNC-1 cross-validation), with that file's commit recorded as ``stance_source``.
 Writes bench/results/linking.json.
 """
 
@@ -266,10 +267,27 @@ def update_clustering_only(args) -> None:
         if not args.skip_fakes:
             incident_clustering_fakes(metrics, Path(tmp), args.fakes_limit)
     print(table(list(metrics.items())))
+    stance_from_results(metrics)
     merged = {**existing, **metrics}
     for key in ("claim_retrieval_map5", "stance_macro_f1", "stance_disagree_f1", "index_add_10k_s", "query_1m_ms"):
         merged.setdefault(key, None)
     print(f"wrote {write_result('linking', merged)}")
+
+
+def stance_from_results(metrics: dict) -> None:
+    """FNC-1 stance figures as last measured by bench/stance.py (null when it has not run)."""
+    import json
+
+    from _common import RESULTS
+
+    path = RESULTS / "stance.json"
+    if not path.exists():
+        print("stance: bench/results/stance.json not written yet (run bench/stance.py); reported as null")
+        return
+    result = json.loads(path.read_text(encoding="utf-8"))
+    metrics["stance_macro_f1"] = result["metrics"].get("macro_f1")
+    metrics["stance_disagree_f1"] = result["metrics"].get("f1_disagree")
+    metrics["stance_source"] = f"bench/results/stance.json (commit {result.get('commit', '?')})"
 
 
 def main() -> None:
@@ -294,14 +312,14 @@ def main() -> None:
         incident_clustering_demo(metrics, Path(tmp))
         if not args.skip_fakes:
             incident_clustering_fakes(metrics, Path(tmp), args.fakes_limit)
+    stance_from_results(metrics)
     metrics.setdefault("stance_macro_f1", None)
     metrics.setdefault("stance_disagree_f1", None)
     metrics.setdefault("incident_cluster_f1_demo", None)
     metrics.setdefault("incident_cluster_f1_fakes", None)
     metrics["peak_rss_mb"] = round(peak_rss_mb(), 1)
     print(table(list(metrics.items())))
-    notes = "stance and incident clustering: not built yet (null)" if metrics["stance_macro_f1"] is None else ""
-    print(f"wrote {write_result('linking', metrics, notes=notes)}")
+    print(f"wrote {write_result('linking', metrics)}")
 
 
 if __name__ == "__main__":

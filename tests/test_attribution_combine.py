@@ -10,8 +10,8 @@ import pytest
 import spacy
 
 from claimscope.claims.attribution import Attribution
-from claimscope.claims.combine import STRATEGIES, SHIPPED_STRATEGY, SentenceIndex, combine, disjoint, \
-    enrich_from_parse, fill
+from claimscope.claims.combine import STRATEGIES, SHIPPED_STRATEGY, SentenceIndex, borrow_from_rules, combine, \
+    disjoint, enrich_from_parse, fill
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -50,6 +50,40 @@ def test_split_quote_fragments_not_hull_decide_overlap():
     split = Attribution(cue=(31, 35), content=(0, 60), extra={"content_parts": [(0, 19), (36, 60)]})
     free = att((22, 25), (26, 29))
     assert disjoint([split], [free]) == [free, split]
+
+
+def test_an_attribution_nested_in_anothers_content_does_not_block_it():
+    # "The governor has said that the road is shut, the mayor said.": the inner attribution lies
+    # wholly inside the outer one's content; both stand.
+    inner = att((13, 21), (22, 43), (0, 12), "model")
+    outer = att((56, 60), (0, 43), (45, 55), "rules")
+    assert disjoint([inner], [outer]) == [inner, outer]
+    crossing = att((30, 34), (5, 40), None, "rules")  # its cue sits on the inner content: blocked
+    assert disjoint([inner], [crossing]) == [inner]
+
+
+def test_borrow_source_and_parse_facts_from_the_rule_with_the_same_cue():
+    # "..., stating that ...": the tagger leaves the participle's source empty, the parse has it
+    tagged = att((50, 57), (58, 90), None, "model")
+    rule = Attribution(cue=(50, 57), content=(58, 90), source=(0, 5), extra={"cue_lemma": "state", "medium": "a letter"})
+    [out] = borrow_from_rules([tagged], [rule])
+    assert out.source == (0, 5) and out.extra["medium"] == "a letter" and out.producer == "model"
+
+
+def test_borrow_cue_and_source_from_the_rule_with_the_same_content():
+    # the tagger took a verb inside the content for the cue and found no source
+    tagged = att((70, 79), (20, 80), None, "model")
+    rule = Attribution(cue=(14, 19), content=(20, 81), source=(0, 13), extra={"cue_lemma": "note"})
+    [out] = borrow_from_rules([tagged], [rule])
+    assert (out.cue, out.source, out.extra["cue_lemma"]) == ((14, 19), (0, 13), "note")
+    unrelated = Attribution(cue=(100, 104), content=(105, 140), source=(90, 99))
+    assert borrow_from_rules([att((70, 79), (20, 80))], [unrelated])[0].source is None
+
+
+def test_enrich_drops_a_dateline_from_a_tagged_source(nlp):
+    doc = nlp("VELMAR, (KNA)- Kestria has denied the reports.")
+    tagged = enrich_from_parse(doc, att((23, 33), (34, 45), (0, 22)))
+    assert doc.text[slice(*tagged.source)] == "Kestria" and tagged.extra["cue_lemma"] == "deny"
 
 
 def test_combine_names_every_strategy_and_rejects_others():

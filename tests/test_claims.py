@@ -176,3 +176,12 @@ def test_demo_coreference_and_metonymy(demo_store):
     assert any(c["claim_type"] == "commitment" and "ready to cooperate" in c["text"] for c in claims)
     dravonian = demo_store.claims(article_id=by_file["06_dravonia_harsoun_staged.txt"].id)
     assert any(c["speaker_kind"] == "foreign_state" and c["claim_type"] == "counter_accusation" for c in dravonian)
+
+
+def test_capitalised_generic_mention_resolves_to_the_full_name(cs):
+    text = ("Velmar bridge reopened\n\nThe Kestrian Ministry of Transport said on Monday that the Velmar bridge "
+            "had reopened to traffic after repairs. The Ministry added that lorries would be allowed from Friday.")
+    claims = _claims(cs, text, published_at="2021-05-06")
+    added = _find(claims, "lorries would be allowed")
+    assert added["attrs"]["speaker_mention"] == "The Ministry"
+    assert added["speaker"] == "Kestrian Ministry of Transport"

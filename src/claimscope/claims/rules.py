@@ -111,7 +111,7 @@ def _source_np(token) -> Range:
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Za-z .]+)?,?\s*(?:\([A-Za-z .]+\))?\s*[-–—:]+\s*")
 
 
-def _clean_source(text: str, span: Range) -> Range:
+def clean_source(text: str, span: Range) -> Range:
     """Drop datelines ("DAMASCUS, (ST)- Syria"), text before a paragraph break, edge punctuation."""
     start, end = span
     piece = text[start:end]
@@ -331,7 +331,7 @@ def extract_attributions(doc) -> list[Attribution]:
             source = _source_np(source_tok)
             if source[0] <= token.idx < source[1]:
                 source = _minimal_np(source_tok)
-            source = _clean_source(text, source)
+            source = clean_source(text, source)
             if source_tok.lemma_.lower() in VAGUE_SOURCES and not any(t.pos_ == "PROPN" for t in source_tok.subtree):
                 source_kind = "anonymous"
         elif source_kind == "named":
@@ -361,7 +361,7 @@ def extract_attributions(doc) -> list[Attribution]:
                 content = _trim(text, content[0], cue[0])
             else:
                 content = _trim(text, cue[1], content[1])
-        content = _clean_source(text, content)
+        content = clean_source(text, content)
         if content[1] - content[0] < 3 or len(text[content[0]:content[1]].split()) < 2:
             continue
         add(Attribution(cue=cue, content=content, source=source, source_kind=source_kind,

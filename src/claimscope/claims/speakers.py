@@ -136,9 +136,9 @@ class SpeakerResolver:
             return self._metonym(mention, lowered)
         is_vague = head in VAGUE_SOURCES and not re.search(r"\b[A-Z][a-z]", _strip(mention)[1:] if mention else "")
         if source_kind == "anonymous" or is_vague:
-            speaker = Speaker(_strip(mention) or None, None, self.kind_of(mention), mention, "anonymous")
-            return speaker
-        has_name = bool(re.search(r"[A-Z]", _strip(mention)))
+            # "reports", "sources", "a witness": nobody nameable speaks; the words stay as the mention
+            return Speaker(None, None, self.kind_of(mention), mention, "anonymous")
+        has_name = _has_name(_APPOSITION.sub("", mention.strip()).strip(" ,;:"))
         if head in DOCUMENT_NOUNS and not has_name:
             return self._document(mention, head)
         if not has_name:
@@ -241,3 +241,14 @@ def _norm(name: str | None) -> str | None:
         return None
     name = _POSSESSIVE.sub("", _strip(name)).strip()
     return re.sub(r"\s+", " ", name) or None
+
+
+def _has_name(mention: str) -> bool:
+    """Whether a mention names someone: "Foreign Minister Lavrov", "Syria" yes; "the ministry" no,
+    nor "The Ministry" (a determiner plus one capitalised noun is a generic reference)."""
+    words = mention.split()
+    if words and words[0].lower() in ("the", "this", "that"):
+        if len(words) == 2:
+            return False
+        words = words[1:]
+    return any(re.match(r"[A-Z]", w) for w in words)
