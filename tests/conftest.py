@@ -49,18 +49,23 @@ def run_cli(*args: str, db: Path | None = None, input: bytes | None = None, time
     return subprocess.run(command + list(args), input=input, capture_output=True, timeout=timeout, env=full_env)
 
 
+def send_response(handler: http.server.BaseHTTPRequestHandler, status: int, headers: dict[str, str],
+                  body: bytes) -> None:
+    """Write one scripted response (Content-Length added unless the script sets its own)."""
+    handler.send_response(status)
+    for key, value in headers.items():
+        handler.send_header(key, value)
+    if "Content-Length" not in headers:
+        handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
 
     def do_GET(self):  # noqa: N802 - http.server API
-        status, headers, body = self.routes.get(self.path, (404, {"Content-Type": "text/plain"}, b"not found"))
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        if "Content-Length" not in headers:
-            self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send_response(self, *self.routes.get(self.path, (404, {"Content-Type": "text/plain"}, b"not found")))
 
     def log_message(self, *args):  # keep test output clean
         pass

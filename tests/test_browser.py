@@ -7,6 +7,7 @@ tests/artifacts/ (ignored by git).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import threading
@@ -38,11 +39,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def base_url():
+@contextlib.contextmanager
+def serve_app(app):
+    """The app on a free loopback port in a uvicorn thread; yields its base URL."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(demo_db(), token=None), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(200):
@@ -50,9 +51,17 @@ def base_url():
             break
         time.sleep(0.05)
     assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    with serve_app(create_app(demo_db(), token=None)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

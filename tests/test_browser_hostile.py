@@ -12,13 +12,11 @@ no dialog opened.
 from __future__ import annotations
 
 import sqlite3
-import threading
-import time
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from test_browser import CHROMIUM, Watched, _free_port, browser, playwright_api  # noqa: F401 - fixtures
+from test_browser import CHROMIUM, Watched, browser, playwright_api, serve_app  # noqa: F401 - fixtures
 from test_web_support import copy_db
 
 pytestmark = [pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is absent: apt-get install chromium")]
@@ -61,19 +59,8 @@ def _poison(db) -> int:
 def hostile_url(tmp_path_factory):
     db = copy_db(tmp_path_factory.mktemp("hostile-browser"))
     assert _poison(db) > 50
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db, token=None), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serve_app(create_app(db, token=None)) as url:
+        yield url
 
 
 def _check(page, where: str) -> None:

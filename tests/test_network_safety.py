@@ -21,6 +21,7 @@ import time
 import httpcore
 import pytest
 
+from conftest import send_response
 from invented import HTML_PAGE
 
 from claimscope.ingest.errors import IngestError
@@ -49,14 +50,7 @@ class TrickServer:
                 elif callable(action):
                     action(self)
                 else:
-                    status, headers, body = action
-                    self.send_response(status)
-                    for key, value in headers.items():
-                        self.send_header(key, value)
-                    if "Content-Length" not in headers:
-                        self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
+                    send_response(self, *action)
 
             def log_message(self, *args):
                 pass

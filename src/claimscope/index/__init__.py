@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from claimscope.index.ranking import CANDIDATES, rank
 from claimscope.index.vectors import Hit, VectorIndex
 from claimscope.store.base import Store
 
@@ -78,20 +79,24 @@ class SimilarClaims:
 
     def similar(self, text: str | None = None, *, vector: np.ndarray | None = None, k: int = 10,
                 exclude: set[int] | None = None, min_score: float = 0.0) -> list[dict[str, Any]]:
-        """Claims most similar to a text (or vector), each row with a ``similarity`` score."""
+        """Claims most similar to a text (or vector), best first.
+
+        Each row carries ``similarity`` (the encoder's cosine, which ``min_score`` filters on)
+        and, for a text query, ``rank_score``: the score of the word-overlap and re-ranker
+        stages that ordered the rows (``claimscope.index.ranking``). A vector query is ordered
+        by cosine alone, having no words to compare.
+        """
         if vector is None:
             from claimscope.nn.embed import ClaimEncoder
 
             vector = ClaimEncoder.default().encode([text or ""])[0]
         index = self.refresh()
-        hits = index.search(vector, k=k * 2 + 5, exclude=exclude)  # some may be stale
+        depth = max(k * 2 + 5, CANDIDATES) if text else k * 2 + 5  # some may be stale
+        hits = index.search(vector, k=depth, exclude=exclude)
         rows = self.store.claims_by_id([h.id for h in hits])
-        out = []
-        for hit in hits:
-            row = rows.get(hit.id)
-            if row is None or hit.score < min_score:
-                continue
-            out.append({**row, "similarity": round(hit.score, 4)})
-            if len(out) == k:
-                break
-        return out
+        live = [(hit, rows[hit.id]) for hit in hits if hit.id in rows and hit.score >= min_score]
+        if text and text.strip() and live:
+            order = rank(text, [row["text"] for _, row in live], [hit.score for hit, _ in live])
+            return [{**live[r.position][1], "similarity": round(live[r.position][0].score, 4),
+                     "rank_score": round(r.score, 4)} for r in order[:k]]
+        return [{**row, "similarity": round(hit.score, 4)} for hit, row in live[:k]]
