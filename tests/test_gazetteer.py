@@ -291,3 +291,18 @@ def test_shipped_outlines():
 def test_shipped_data_is_small():
     total = sum(p.stat().st_size for p in DATA.iterdir() if p.is_file())
     assert total < 8 * 1024 * 1024, f"geo/data is {total / 1e6:.1f} MB"
+
+
+@pytest.mark.parametrize("text,name,admin1", [
+    ("barrel bombs fell on the town of al-Bab on Thursday", "al-Bab", "Aleppo"),
+    ("fighting went on in Al Bab", "Al Bab", "Aleppo"),
+    ("the raids on the city of Raqa killed 22", "Raqa", "Raqqa"),
+])
+def test_scan_finds_article_prefixed_and_short_spellings(gaz, text, name, admin1):
+    # "Al Bab": the looser key "bab" is a stop word, the full name is not; "Raqa" is AFP's spelling
+    hits = gaz.resolve_text(text, country="SY")
+    assert len(hits) == 1 and name in text[hits[0][0]:hits[0][1]] and hits[0][2].admin1 == admin1
+
+
+def test_scan_keeps_bab_alone_out(gaz):
+    assert gaz.resolve_text("the bab gate and the Bab were closed", country="SY") == []

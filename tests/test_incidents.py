@@ -201,6 +201,24 @@ def test_fact_incident_with_target(cs):
     assert main["target_kind"] == "civilians"
 
 
+COUNTRY_ACTS = """Raids kill 12 in northern Syria
+
+Twelve civilians were killed on Sunday in U.S. air strikes on a village in northern Syria, a Britain-based monitor said.
+
+The monitor said the fighters then stormed the town of Atareb in Aleppo province."""
+
+
+def test_country_acting_is_not_the_scene_and_vague_region_is_refined(cs):
+    # "U.S. air strikes" and "a Britain-based monitor" name actors, not places; "northern
+    # Syria" gives way to the town the next sentence names (marked as inferred). Invented text.
+    _, rows = _mentions(cs, COUNTRY_ACTS, published="2021-05-04", focus=("Syria",))
+    places = {r["place_name"] for r in rows}
+    assert not places & {"United States", "United Kingdom"}, places
+    main = _main(rows)
+    assert main["admin1"] == "Aleppo" and "Atārib" in main["place_name"], [(r["event_type"], r["place_name"], r["is_main"]) for r in rows]
+    assert main["attrs"].get("place_inferred") is True
+
+
 # ------------------------------------------------------------------------------------- seeds
 
 def _seed(name: str) -> str:

@@ -42,7 +42,7 @@ GOVERNORATES: list[tuple[str, list[str], float, float]] = [
     ("Daraa", ["Deraa", "Dara'a", "Der'a", "Darʿa", "درعا"], 32.80, 36.20),
     ("Sweida", ["As-Suwayda", "Suwayda", "Sweyda", "Suwaida", "al-Suwayda", "Soueida", "Swaida", "السويداء"], 32.70, 36.70),
     ("Quneitra", ["Al-Qunaytirah", "Qunaytirah", "Kuneitra", "Qunaitra", "القنيطرة"], 33.10, 35.85),
-    ("Raqqa", ["Al-Raqqa", "Ar-Raqqah", "Raqqah", "Rakka", "al-Rakka", "الرقة"], 35.90, 38.90),
+    ("Raqqa", ["Al-Raqqa", "Ar-Raqqah", "Raqqah", "Rakka", "al-Rakka", "Raqa", "Raka", "الرقة"], 35.90, 38.90),
     ("Deir ez-Zor", [
         "Deir al-Zour", "Deir al-Zor", "Deir el-Zor", "Dayr az-Zawr", "Deir Ezzor", "Deir Azzor",
         "Deir ez-Zour", "Deir Zor", "دير الزور",

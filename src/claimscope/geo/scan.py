@@ -96,7 +96,7 @@ def _match(gaz: Gazetteer, span: str, allow_fold: bool) -> tuple[int, list[int]]
     from claimscope.geo.gazetteer import EXACT, FOLDED, LOOSE
 
     ek, lk = exact_key(span), loose_key(span)
-    if not ek or ek in curated.SCAN_STOP or lk in curated.SCAN_STOP:
+    if not ek or ek in curated.SCAN_STOP:
         return None
     letters = ek.replace(" ", "")
     if len(letters) <= 3 and not is_arabic(ek) and not re.sub(r"[^A-Za-z]", "", span).isupper():
@@ -104,6 +104,8 @@ def _match(gaz: Gazetteer, span: str, allow_fold: bool) -> tuple[int, list[int]]
     rows = gaz._ids("scan_exact", ek)
     if rows:
         return EXACT, rows
+    if lk in curated.SCAN_STOP:  # "Al Bab" is a town, but the looser "bab" is a word
+        return None
     rows = gaz._ids("scan_loose", lk) + (gaz._ids("scan_exact", lk) if lk != ek else [])
     if rows:
         return LOOSE, rows

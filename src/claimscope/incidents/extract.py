@@ -68,6 +68,11 @@ _GENERIC = re.compile(r"\b(?:in|during|since|throughout) the (?:\w+ )?(?:conflic
 _PLACE_METONYM_AFTER = re.compile(r"^(?:'s)?\s+(?:government|regime|authorities|officials|administration|ministry|"
                                   r"said|says|has|have|state|governor|council|talks|deal|process|conference|agreement|"
                                   r"accused|denied|Observatory|Media|News|Times|Post)\b", re.I)
+# "U.S. air strikes", "Russian-backed forces", "Turkey's army": the country acts, it is not the scene.
+_COUNTRY_AS_AGENT_AFTER = re.compile(r"^(?:'s|’s)?[\s-]+(?:-?led\s+|-?backed\s+)?(?:air\s*strikes?|airstrikes?|strikes?|raids?|"
+                                     r"air\s+raids?|forces|troops|jets|warplanes|aircraft|planes|drones?|army|military|"
+                                     r"soldiers|marines|navy|air\s+force|coalition|led|backed|based|special\s+forces|bombers?)\b",
+                                     re.I)
 _INCIDENT_DATE_NEAR = re.compile(r"\b(?:attack|strike|raid|shelling|blast|explosion|bombing|assault|massacre|"
                                  r"killed|died|hit|struck|dropped|fired)\w*\b", re.I)
 
@@ -258,6 +263,8 @@ def build_frames(ctx: Context) -> list[Frame]:
         dateline = _DATELINE.match(text[:60])
         for a, b, place in ctx.gazetteer.resolve_text(text, country=ctx.focus_iso):
             if _PLACE_METONYM_AFTER.match(text[b:b + 20]) or _inside(a, b, mask) or _OUTLET_AFTER.match(text[b:b + 15]):
+                continue
+            if place.kind == "country" and _COUNTRY_AS_AGENT_AFTER.match(text[b:b + 30]):
                 continue
             if dateline and b <= dateline.end() + 12 and (text[a:b].isupper() or text[a - 1:a] == "("):
                 if place.kind != "country":
@@ -456,11 +463,31 @@ def finish(mentions: list[Mention], ctx: Context) -> list[Mention]:
     if mentions:
         main = max(mentions, key=weight)
         main.is_main = True
-        if main.place is None and ctx.fallback_places:
-            # the article's main incident is where its lede (or dateline) says, unless it says otherwise
-            a, b, place = ctx.fallback_places[0]
-            main.place, main.place_span, main.place_inferred = place, (a, b), True
+        _refine_main_place(main, mentions, ctx)
     return mentions
+
+
+def _coarse(place: Place | None) -> bool:
+    return place is None or place.kind == "country" or (place.kind == "region" and not place.admin1)
+
+
+def _refine_main_place(main: Mention, mentions: list[Mention], ctx: Context) -> None:
+    """A main incident placed only in a country or a vague region ("northern Syria") takes the
+    finer place the next sentences give ("IS fighters infiltrated Sarrin in Aleppo province"):
+    first from the other actual mentions told in the first six sentences, then from the lede or
+    dateline. Marked ``place_inferred``: it did not come from the main mention's own sentences."""
+    if not _coarse(main.place):
+        return
+    top_end = ctx.sentences[min(5, len(ctx.sentences) - 1)][1] if ctx.sentences else 0
+    nearby = [(m.place_span[0], m.place_span[1], m.place) for m in mentions
+              if m is not main and not m.background and m.place is not None and not _coarse(m.place)
+              and m.place_span is not None and m.frames[0].start < top_end
+              and m.modality not in ("anticipated", "hypothetical")]
+    country = main.place.country if main.place is not None else None
+    for a, b, place in sorted(nearby, key=lambda hit: hit[0]) + list(ctx.fallback_places):
+        if country is None or place.country == country:  # a vague region only says which country
+            main.place, main.place_span, main.place_inferred = place, (a, b), True
+            return
 
 
 def extract(ctx: Context) -> list[Mention]:
