@@ -45,3 +45,40 @@ def feed_xml(links: list[tuple[str, str]]) -> str:
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Veskaria Ledger</title><link>https://ledger.example/</link>
 <description>News</description>{items}</channel></rss>"""
+
+
+# A tiny claim-retrieval collection in the layout of CheckThat! 2020 Task 2 (v3.zip), for smoke
+# runs of the training scripts that read it (embeddings, reranker). Every line is invented.
+RETRIEVAL_CLAIMS = [
+    ("Veskaria banned bicycles in Port Calder.", "Bicycle ban in Veskaria"),
+    ("The Drennick dam burst and flooded the old town.", "Drennick flood"),
+    ("Ostrava Hills schools will close for a month because of snow.", "Snow closes schools"),
+    ("A Veskarian minister said the moon landing was filmed in Lowmarket.", "Moon landing claim"),
+    ("Port Calder's harbour was sold to a foreign company for one euro.", "Harbour sale"),
+    ("Drinking hot water cures the Lowmarket fever, says a viral post.", "Hot water cure"),
+    ("The Veskarian national football team was disqualified for doping.", "Football doping"),
+    ("Drennick's mayor resigned after a scandal over parking fines.", "Mayor resigns"),
+]
+RETRIEVAL_TWEETS = [  # (tweet, index of the claim it matches)
+    ("Unbelievable, no more bikes in Port Calder?! Veskaria gone mad", 0),
+    ("Old town of Drennick under water after the dam gave way", 1),
+    ("Kids in the Ostrava Hills get a month off school thanks to the snow", 2),
+    ("Minister claims moon landing was shot in Lowmarket lol", 3),
+    ("They sold Port Calder harbour for ONE euro", 4),
+    ("Just drink hot water and the Lowmarket fever is gone", 5),
+]
+
+
+def claim_retrieval_zip(path):
+    """Write the invented collection as a v3.zip (train: every tweet, dev: the first three)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("v3.0/verified_claims.docs.tsv", "\tvclaim\ttitle\n" + "".join(
+            f"vc{i}\t{text}\t{title}\n" for i, (text, title) in enumerate(RETRIEVAL_CLAIMS)))
+        for split, rows in (("train", RETRIEVAL_TWEETS), ("dev", RETRIEVAL_TWEETS[:3])):
+            zf.writestr(f"v3.0/{split}/tweets.queries.tsv",
+                        "\ttweet_content\n" + "".join(f"{i + 1}\t{text}\n" for i, (text, _) in enumerate(rows)))
+            zf.writestr(f"v3.0/{split}/tweet-vclaim-pairs.qrels",
+                        "".join(f"{i + 1}\t0\tvc{doc}\t1\n" for i, (_, doc) in enumerate(rows)))
+    return path
