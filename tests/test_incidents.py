@@ -219,6 +219,18 @@ def test_country_acting_is_not_the_scene_and_vague_region_is_refined(cs):
     assert main["attrs"].get("place_inferred") is True
 
 
+ANCHOR_EVENT = """Arsenal handed over
+
+Veskaria handed over its chemical arsenal in 2015, a year after an attack with sarin on Port Calder killed hundreds of people."""
+
+
+def test_the_event_a_phrase_counts_from_is_dated_back(cs):
+    # "in 2015, a year after an attack": the attack is the anchor, dated 2014, not 2015
+    _, rows = _mentions(cs, ANCHOR_EVENT, published="2021-05-04")
+    sarin = [r for r in rows if r["agent"] == "sarin"]
+    assert len(sarin) == 1 and sarin[0]["date_start"] == "2014-01-01" and sarin[0]["date_end"] == "2014-12-31", rows
+
+
 # ------------------------------------------------------------------------------------- seeds
 
 def _seed(name: str) -> str:

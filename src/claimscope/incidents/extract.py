@@ -18,7 +18,7 @@ Everything here is rules; docs/incidents.md states them and the bench measures t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -53,8 +53,8 @@ _ALLEGED_TEXT = re.compile(r"\b(?:alleged(?:ly)?|reportedly|suspected|claims?|cl
                            r"said to have|blamed|according to)\b", re.I)
 _REPORTING_BEFORE = re.compile(r"(?:\b(?:said|says|announced|stated|told|reported|added|statement|released|"
                                r"published|issued|declared|confirmed|report|tweeted|wrote|noted|warned|accused|"
-                               r"accusing|blamed|rejected|denied|dismissed|urged|called)\b(?:(?!\b(?:on|in|at|the|that|of|a|an|which)\b)[^.;,]){0,30}"
-                               r"(?:\bon\s+)?)$", re.I)
+                               r"accusing|blamed|rejected|denied|dismissed|urged|called|found|concluded|determined)\b"
+                               r"(?:(?!\b(?:on|in|at|the|that|of|a|an|which)\b)[^.;,]){0,30}(?:\b(?:on|in)\s+)?)$", re.I)
 _REPORTING_AFTER = re.compile(r"^['’]?s?\s*(?:,\s*)?(?:said|says|announced|stated|told|reported|rejected|denied|dismissed|"
                               r"accused|blamed|warned|issued|released|published|urged|called)\b", re.I)
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{2,40}(?:,|\s+\(|\s+-|\s+—|\s+–)")
@@ -339,6 +339,28 @@ def _event_date(frame: Frame, ctx: Context) -> tuple[dates_mod.DateMention | Non
     return reporting, reporting is not None
 
 
+_UNREAL = ("anticipated", "hypothetical")
+
+
+def _names_the_anchor(frame: Frame, anchored: dates_mod.DateMention) -> bool:
+    """"... in 2015, a year after an attack with sarin killed ...": the frame's trigger follows
+    the phrase, so the frame's incident is what the phrase counts from."""
+    return any(0 <= a - anchored.end <= 12 for a, *_ in frame.triggers)
+
+
+def _date_before_anchor(frame: Frame, anchored: dates_mod.DateMention, text: str) -> dates_mod.DateMention | None:
+    """The anchor event's date: the date just before the phrase ("2015, a year after") moved
+    back by the phrase's span (or forward, for "a year before"); None without such a date."""
+    base = next((d for d in frame.dates if d.value is not None and d.kind in ("absolute", "relative", "weekday")
+                 and 0 <= anchored.start - d.end <= 4), None)
+    if base is None:
+        return None
+    n, unit, direction = anchored.anchor
+    back = "before" if direction in ("after", "following", "later") else "after"
+    return replace(base, end=anchored.end, text=text[base.start:anchored.end], kind="anchored",
+                   value=dates_mod.shift(base.value, n, unit, back), anchor=anchored.anchor)
+
+
 def _place_conflict(a: Place | None, b: Place | None) -> bool:
     if a is None or b is None or a.id == b.id:
         return False
@@ -373,6 +395,9 @@ def group(frames: list[Frame], ctx: Context) -> list[Mention]:
         ftype = frame.event_type
         fagent = max((a for _, _, a in frame.agents), key=lambda a: a.rank, default=None)
         anchored = next((d for d in frame.dates if d.kind == "anchored" and d.anchor), None)
+        if anchored is not None and _names_the_anchor(frame, anchored):
+            fdate, freporting = _date_before_anchor(frame, anchored, ctx.text), False
+            anchored = None  # the frame tells the earlier event itself, not one dated from it
         target = None
         for mention in reversed(mentions[-3:]):
             if not compatible(mention.event_type, ftype) and not frame.anaphoric:
@@ -388,9 +413,9 @@ def group(frames: list[Frame], ctx: Context) -> list[Mention]:
                 continue
             if anchored is not None:
                 continue  # "two days after the attack" is another event than the attack
-            if (frame.modality == "anticipated") != (mention.frames[0].modality == "anticipated") and \
+            if (frame.modality in _UNREAL) != (mention.frames[0].modality in _UNREAL) and \
                     (fdate and not freporting or mention.date and not mention.date_is_reporting):
-                continue  # a feared attack is not the past one it is compared with
+                continue  # a feared or supposed attack is not the past one it is compared with
             target = mention
             break
         if target is None:

@@ -181,7 +181,7 @@ TRIGGER_RULES: list[TriggerRule] = [
           r"(?: \w+){0,4}? (?:" + _CHEM + r")(?:[- ](?:gas|weapons?|agents?|substances?|munitions?|bombs?|cylinders?))?"),
     _rule("chemical_weapon", r"(?:chlorine|sarin|toxic (?:gas|chemicals?|substances?)|poison(?:ous)? gas|nerve agents?|"
           r"mustard gas|chemical weapons?|chemicals?|chemical munitions?)(?:[- ](?:gas|bombs?|barrels?|cylinders?))?"
-          r" (?:\w+ ){0,3}?(?:(?:was|were|had been|has been|have been|being) )(?:dropped|used|fired|released|deployed)|"
+          r" (?:\w+ ){0,3}?(?:(?:was|were|had been|has been|have been|being|been) )(?:dropped|used|fired|released|deployed)|"
           r"used as (?:a )?weapons?"),
     _rule("chemical_weapon", r"gasp(?:ing|ed) for (?:air|breath)|gasping|choking on|suffocat(?:ed|ing|ion)|"
           r"foaming at the mouth", strength="weak"),
@@ -226,6 +226,7 @@ TRIGGER_RULES: list[TriggerRule] = [
           r"ambush(?:ed|es)?|stormed|offensive|pushed into|broke into|break into|fought|foiled (?:an? )?attacks?|"
           r"repelled (?:an? )?attacks?|counter-?attacks?|ground (?:assault|operation)s?|advanced on|"
           r"attack(?:ed)? (?:\w+ ){0,3}(?:positions?|posts?|checkpoints?|bases?|barracks)"),
+    _rule("armed_clash", r"inflict(?:ed|ing) (?:\w+ )?(?:losses|casualties)", strength="weak"),
     _rule("non_state_overtakes_territory", r"overran|overrun|(?:seized|captured|took) control"),
     # strategic developments and demonstrations
     _rule("arrest", r"arrest(?:ed|s)?|detain(?:ed|ing)|rounded up"),
