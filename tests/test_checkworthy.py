@@ -99,3 +99,17 @@ def test_training_script_smoke_run(tmp_path):
     probs = model.probabilities(["A short invented sentence.", "", "Another one with 3 numbers: 4 and 5."])
     assert probs.shape == (3, 2)
     assert probs.sum(axis=1) == pytest.approx([1.0, 1.0, 1.0], abs=1e-5)
+
+
+def test_sessions_release_batch_memory_unless_asked(monkeypatch):
+    # the arena would keep the largest batch's buffers for the session's life (docs/scaling.md)
+    from claimscope.nn import onnx_runtime
+    from claimscope.nn.onnx_runtime import _read_resource, model_resource_dir, new_session
+
+    model = _read_resource(model_resource_dir("checkworthy"), "model.onnx")
+    options = new_session(model, "checkworthy").get_session_options()
+    assert not options.enable_cpu_mem_arena and not options.enable_mem_pattern
+    monkeypatch.setattr(onnx_runtime, "USE_ARENA", True)
+    assert new_session(model, "checkworthy").get_session_options().enable_cpu_mem_arena
+    with pytest.raises(RuntimeError, match="broken: could not load"):
+        new_session(b"not a graph", "broken")

@@ -36,7 +36,7 @@ import numpy as np
 
 from claimscope.claims.attribution import Attribution, Range
 from claimscope.claims.polnear import quote_type
-from claimscope.nn.onnx_runtime import INTRA_OP_THREADS, _read_resource, model_resource_dir
+from claimscope.nn.onnx_runtime import INTRA_OP_THREADS, _read_resource, model_resource_dir, new_session
 
 MODEL_NAME = "attribution"
 LABELS = ("O", "B-SOURCE", "I-SOURCE", "B-CUE", "I-CUE", "B-CONTENT", "I-CONTENT")
@@ -302,16 +302,9 @@ class AttributionTagger:
     def from_onnx(cls, model: bytes, tokenizer_json: str, config: dict, *, intra_op_threads: int = INTRA_OP_THREADS,
                   **kwargs) -> "AttributionTagger":
         """``model``/``tokenizer_json`` are the bytes/text of ``model.onnx`` and ``tokenizer.json``."""
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = intra_op_threads
-        options.inter_op_num_threads = 1
-        try:
-            session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own exception types
-            raise RuntimeError(f"{MODEL_NAME}: could not load the ONNX graph: {exc}") from exc
+        session = new_session(model, MODEL_NAME, intra_op_threads=intra_op_threads)
         names = [i.name for i in session.get_inputs()]
         if names != ["input_ids", "attention_mask"]:
             raise ValueError(f"{MODEL_NAME}: ONNX inputs are {names}, expected ['input_ids', 'attention_mask']")

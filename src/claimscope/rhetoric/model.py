@@ -275,18 +275,11 @@ class SpanModel:
     @classmethod
     def from_onnx(cls, model: bytes, tokenizer_json: str, config: dict, *, intra_op_threads: int | None = None,
                   **kwargs) -> "SpanModel":
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        from claimscope.nn.onnx_runtime import INTRA_OP_THREADS
+        from claimscope.nn.onnx_runtime import new_session
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = intra_op_threads or INTRA_OP_THREADS
-        options.inter_op_num_threads = 1
-        try:
-            session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own exception types
-            raise RuntimeError(f"{MODEL_NAME}: could not load the ONNX graph: {exc}") from exc
+        session = new_session(model, MODEL_NAME, intra_op_threads=intra_op_threads)
         names = [i.name for i in session.get_inputs()]
         if names != ["input_ids", "attention_mask"]:
             raise ValueError(f"{MODEL_NAME}: ONNX inputs are {names}, expected ['input_ids', 'attention_mask']")
