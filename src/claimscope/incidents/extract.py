@@ -507,7 +507,7 @@ def _refine_main_place(main: Mention, mentions: list[Mention], ctx: Context) -> 
     nearby = [(m.place_span[0], m.place_span[1], m.place) for m in mentions
               if m is not main and not m.background and m.place is not None and not _coarse(m.place)
               and m.place_span is not None and m.frames[0].start < top_end
-              and m.modality not in ("anticipated", "hypothetical")]
+              and m.modality not in _UNREAL]
     country = main.place.country if main.place is not None else None
     for a, b, place in sorted(nearby, key=lambda hit: hit[0]) + list(ctx.fallback_places):
         if country is None or place.country == country:  # a vague region only says which country
