@@ -353,7 +353,7 @@ Examples:
   claimscope similar "the chemical attack was staged by the rebels"
   claimscope similar "helicopters dropped chlorine" --k 5 --min-score 0.5 --json""")
 @click.argument("text", nargs=-1, required=True)
-@click.option("--k", type=int, default=10, show_default=True, help="How many claims to return.")
+@click.option("-k", "--k", type=int, default=10, show_default=True, help="How many claims to return.")
 @click.option("--min-score", type=float, default=0.0, show_default=True, help="Lowest cosine similarity shown.")
 @click.option("--json", "as_json", is_flag=True)
 @_db_option

@@ -79,7 +79,7 @@ def context_for(doc: AnalysisDoc, claim_refs: list[tuple[str | int, dict]]) -> C
 @register
 class IncidentsAnalyzer(Analyzer):
     name = "incidents"
-    version = "1"
+    version = "2"  # 2: anchored dates, finer main places, country-as-actor, new triggers (2026-12-03)
     requires = ("claims",)
     spacy_components = frozenset({"parser"})
     languages = frozenset({"en"})
