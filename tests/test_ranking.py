@@ -45,6 +45,9 @@ def test_rank_without_a_reranker_is_the_first_stage(monkeypatch):
 
 
 class FakeReranker:
+    candidates = ranking.RERANK_DEPTH
+    first_stage_bm25_weight = ranking.LEXICAL_WEIGHT
+
     def __init__(self):
         self.calls = []
 
@@ -70,6 +73,14 @@ def test_reranker_reorders_only_the_head(monkeypatch):
     assert n - 1 not in head  # outside the re-ranked head, whatever its words
     assert len(fake.calls) == 1 and len(fake.calls[0]) == ranking.RERANK_DEPTH
     assert sorted(r.position for r in order) == list(range(n))
+
+
+def test_reranker_config_sets_depth_and_lexical_weight(monkeypatch):
+    fake = FakeReranker()
+    fake.candidates, fake.first_stage_bm25_weight = 3, 0.0
+    monkeypatch.setattr(ranking, "_reranker", lambda: fake)
+    rank("chlorine", ["a", "b chlorine", "c", "d", "e"], [0.5, 0.4, 0.3, 0.2, 0.1])
+    assert fake.calls == [["a", "b chlorine", "c"]]  # no word bonus lifted "b chlorine" first
 
 
 def test_rank_can_skip_the_reranker(monkeypatch):

@@ -8,11 +8,13 @@ blurs, so the candidates are re-scored as
 
 with BM25 statistics taken over the candidate set itself: that keeps the search stateless (no
 term table to maintain beside either store) and, on the CheckThat! 2020 claim-retrieval dev
-set, scores within 0.01 MAP@5 of BM25 over the whole collection (on train queries, weights 0.1
-and 0.2 score alike; 0.2 is the re-ranker's training-time first stage). Then, where the package
-ships a cross-encoder re-ranker (``claimscope/models/reranker``), the top ``RERANK_DEPTH``
-candidates are re-ordered by ``reranker logit + fusion_weight * first_stage``. Both weights
-were chosen on CheckThat! train queries (never on dev); see docs/linking.md and the model cards.
+set, scores 0.006 (weight 0.1) to 0.012 (weight 0.2) MAP@5 below BM25 over the whole
+collection (on train queries, weights 0.1 and 0.2 score alike; 0.2 is the re-ranker's
+training-time first stage). Then, where the package ships a cross-encoder re-ranker
+(``claimscope/models/reranker``), the top ``candidates`` of its config (20) are re-ordered by
+``reranker logit + fusion_weight * first_stage``, the lexical weight also coming from its
+config. Both weights were chosen on CheckThat! train queries (never on dev); see
+docs/linking.md and the model cards.
 """
 
 from __future__ import annotations
@@ -70,14 +72,15 @@ def bm25_within(query: str, texts: Sequence[str]) -> np.ndarray:
     return BM25(texts).scores(query)
 
 
-def first_stage(query: str, texts: Sequence[str], cosines: Sequence[float]) -> np.ndarray:
+def first_stage(query: str, texts: Sequence[str], cosines: Sequence[float],
+                lexical_weight: float = LEXICAL_WEIGHT) -> np.ndarray:
     """Cosine plus the candidate-normalised lexical score (see the module docstring)."""
     cos = np.asarray(cosines, dtype=np.float32)
     if len(cos) == 0:
         return cos
     lexical = bm25_within(query, texts)
     top = float(lexical.max())
-    return cos + LEXICAL_WEIGHT * (lexical / top if top > 0 else lexical)
+    return cos + lexical_weight * (lexical / top if top > 0 else lexical)
 
 
 @dataclass(frozen=True)
@@ -96,14 +99,17 @@ def _reranker():
 
 
 def rank(query: str, texts: Sequence[str], cosines: Sequence[float], *, rerank: bool = True) -> list[Ranked]:
-    """Candidates (texts with their cosine to the query) best first."""
-    scores = first_stage(query, texts, cosines)
+    """Candidates (texts with their cosine to the query) best first. A shipped re-ranker's
+    config sets the lexical weight and the depth it was trained with."""
+    model = _reranker() if rerank and query.strip() else None
+    weight = model.first_stage_bm25_weight if model is not None else LEXICAL_WEIGHT
+    scores = first_stage(query, texts, cosines, weight)
     order = [int(i) for i in np.argsort(-scores, kind="stable")]
     ranked = [Ranked(i, float(scores[i])) for i in order]
-    model = _reranker() if rerank and query.strip() else None
     if model is None or len(ranked) < 2:
         return ranked
-    head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
+    depth = model.candidates or RERANK_DEPTH
+    head, tail = ranked[:depth], ranked[depth:]
     logits = model.score(query, [texts[r.position] for r in head])
     fused = model.fuse(logits, np.array([r.score for r in head], dtype=np.float32))
     head = [Ranked(head[j].position, float(fused[j])) for j in np.argsort(-fused, kind="stable")]
