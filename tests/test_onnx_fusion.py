@@ -1,0 +1,72 @@
+"""Fused ONNX graphs (claimscope.nn.onnx_runtime.fuse_transformer) compute what the shipped
+graphs compute: the two fp32 wordpiece taggers agree to 1e-4 on invented text, the int8
+graphs are left as they are, and a graph that cannot be fused loads unchanged."""
+
+from __future__ import annotations
+
+import numpy as np
+import onnx
+import pytest
+
+from claimscope.nn.onnx_runtime import _read_resource, fuse_transformer, model_resource_dir, new_session
+
+TEXT = ("The Interior Ministry of Kestria said on Tuesday that rebel fighters had staged the chlorine "
+        "attack on Harsun, calling the reports 'baseless fabrications' spread by foreign patrons. "
+        "Doctors at the Harsun clinic said at least 14 people, including five children, were treated "
+        "for breathing difficulties after helicopters dropped barrels on the market.")
+
+
+def _feeds(model_name: str, text: str, copies: int = 3):
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_str(_read_resource(model_resource_dir(model_name), "tokenizer.json").decode())
+    ids = tokenizer.encode(text).ids
+    # rows of different lengths, so padding and the attention mask are exercised too
+    width = len(ids)
+    input_ids = np.zeros((copies, width), dtype=np.int64)
+    mask = np.zeros((copies, width), dtype=np.int64)
+    for row in range(copies):
+        keep = width - 7 * row
+        input_ids[row, :keep] = ids[:keep]
+        mask[row, :keep] = 1
+    return {"input_ids": input_ids, "attention_mask": mask}
+
+
+@pytest.mark.parametrize("model_name", ["attribution", "persuasion"])
+def test_fused_tagger_matches_the_shipped_graph(model_name):
+    model = _read_resource(model_resource_dir(model_name), "model.onnx")
+    fused = fuse_transformer(model, model_name)
+    assert fused != model
+    ops = {node.op_type for node in onnx.load_from_string(fused).graph.node}
+    assert "Attention" in ops and "SkipLayerNormalization" in ops
+    feeds = _feeds(model_name, TEXT)
+    plain = new_session(model, model_name, fuse=False).run(None, feeds)[0]
+    quick = new_session(model, model_name, fuse=True).run(None, feeds)[0]
+    assert plain.shape == quick.shape
+    # padded positions are never read; compare the real ones
+    real = feeds["attention_mask"].astype(bool)
+    np.testing.assert_allclose(quick[real], plain[real], atol=1e-4, rtol=1e-4)
+
+
+@pytest.mark.parametrize("model_name", ["checkworthy", "embeddings", "reranker"])
+def test_quantized_graphs_are_not_fused(model_name):
+    model = _read_resource(model_resource_dir(model_name), "model.onnx")
+    assert fuse_transformer(model, model_name) is model
+
+
+def test_a_graph_without_attention_is_returned_unchanged():
+    from onnx import TensorProto, helper
+
+    node = helper.make_node("Relu", ["x"], ["y"])
+    graph = helper.make_graph([node], "tiny", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])])
+    tiny = helper.make_model(graph, producer_name="pytorch", ir_version=8, opset_imports=[helper.make_opsetid("", 17)])
+    data = tiny.SerializeToString()
+    assert fuse_transformer(data, "tiny") is data
+    out = new_session(data, "tiny").run(None, {"x": np.array([-1.0, 2.0], dtype=np.float32)})[0]
+    assert out.tolist() == [0.0, 2.0]
+
+
+def test_broken_bytes_still_fail_with_the_model_name():
+    with pytest.raises(RuntimeError, match="broken"):
+        new_session(b"not a graph", "broken", fuse=True)
