@@ -11,6 +11,13 @@ from pathlib import Path
 
 import pytest
 
+# Fused ONNX graphs (claimscope.nn.onnx_runtime.fused_model) go to a cache of this test run, shared
+# with the CLI subprocesses the tests start, not to the user's cache directory.
+if "CLAIMSCOPE_ONNX_CACHE" not in os.environ:
+    import tempfile
+
+    os.environ["CLAIMSCOPE_ONNX_CACHE"] = tempfile.mkdtemp(prefix="claimscope-onnx-cache-")
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CLAIMSCOPE_SHARED", REPO.parent / "shared")).resolve()
 SHARED_DATA = SHARED / "data"

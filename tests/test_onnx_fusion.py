@@ -8,7 +8,8 @@ import numpy as np
 import onnx
 import pytest
 
-from claimscope.nn.onnx_runtime import _read_resource, fuse_transformer, model_resource_dir, new_session
+from claimscope.nn import onnx_runtime
+from claimscope.nn.onnx_runtime import _read_resource, fuse_transformer, fused_model, model_resource_dir, new_session
 
 TEXT = ("The Interior Ministry of Kestria said on Tuesday that rebel fighters had staged the chlorine "
         "attack on Harsun, calling the reports 'baseless fabrications' spread by foreign patrons. "
@@ -70,3 +71,40 @@ def test_a_graph_without_attention_is_returned_unchanged():
 def test_broken_bytes_still_fail_with_the_model_name():
     with pytest.raises(RuntimeError, match="broken"):
         new_session(b"not a graph", "broken", fuse=True)
+
+
+def test_fused_graphs_are_cached_and_read_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAIMSCOPE_ONNX_CACHE", str(tmp_path / "cache"))
+    model = _read_resource(model_resource_dir("persuasion"), "model.onnx")
+    first = fused_model(model, "persuasion")
+    cached = list((tmp_path / "cache").glob("persuasion-*.onnx"))
+    assert len(cached) == 1 and cached[0].read_bytes() == first
+    assert not list((tmp_path / "cache").glob(".*.tmp"))
+
+    def must_not_fuse(*args, **kwargs):
+        raise AssertionError("the cached graph should have been used")
+
+    monkeypatch.setattr(onnx_runtime, "fuse_transformer", must_not_fuse)
+    assert fused_model(model, "persuasion") == first
+
+
+def test_an_unwritable_cache_still_gives_the_fused_graph(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("CLAIMSCOPE_ONNX_CACHE", str(blocker / "onnx"))
+    model = _read_resource(model_resource_dir("attribution"), "model.onnx")
+    fused = fused_model(model, "attribution")
+    assert fused != model
+    assert "Attention" in {n.op_type for n in onnx.load_from_string(fused).graph.node}
+
+
+def test_fusion_can_be_turned_off(monkeypatch):
+    model = _read_resource(model_resource_dir("attribution"), "model.onnx")
+    calls = []
+    monkeypatch.setattr(onnx_runtime, "fused_model", lambda model, name: calls.append(name) or model)
+    monkeypatch.setattr(onnx_runtime, "FUSE", False)  # what CLAIMSCOPE_ONNX_FUSE=0 sets
+    new_session(model, "attribution")
+    assert calls == []
+    monkeypatch.setattr(onnx_runtime, "FUSE", True)
+    new_session(model, "attribution")
+    assert calls == ["attribution"]

@@ -14,6 +14,8 @@ from importlib.resources.abc import Traversable
 import json
 import logging
 import os
+import re
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -72,15 +74,71 @@ def fuse_transformer(model: bytes, name: str, *, num_heads: int = MINILM_SHAPE["
     return optimized.model.SerializeToString()
 
 
+def fusion_cache_dir() -> Path:
+    """Where fused graphs are kept: ``$CLAIMSCOPE_ONNX_CACHE``, else the user cache directory."""
+    override = os.environ.get("CLAIMSCOPE_ONNX_CACHE")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("claimscope")) / "onnx"
+
+
+def fused_model(model: bytes, name: str) -> bytes:
+    """:func:`fuse_transformer` of ``model``, fused once per machine and read from the cache after.
+
+    Fusing holds several copies of the graph while it works (a 90 MB tagger takes the process
+    to ~1.4 GB for a moment, and the freed memory stays mapped), so it is done once and kept;
+    the key is the graph's hash and onnxruntime's version. A cache that cannot be written only
+    means fusing again next time.
+    """
+    import hashlib
+
+    import onnxruntime as ort
+
+    key = hashlib.sha256(model).hexdigest()[:20]
+    safe_name = re.sub(r"[^A-Za-z0-9_.-]", "_", name)[:40]
+    path = fusion_cache_dir() / f"{safe_name}-{key}-ort{ort.__version__}.onnx"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    fused = fuse_transformer(model, name)
+    if fused is model:  # nothing to fuse (an int8 graph, or no attention found)
+        return model
+    _release_freed_memory()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(fused)
+        os.replace(tmp, path)  # atomic: a concurrent worker reads no file or the whole one
+    except OSError as exc:
+        _log.info("%s: could not cache the fused graph in %s (%s)", name, path.parent, exc)
+    return fused
+
+
+def _release_freed_memory() -> None:
+    """Hand the fusion's freed buffers back to the OS (glibc keeps them mapped otherwise)."""
+    import gc
+
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
+
+
 def new_session(model: bytes, name: str, *, intra_op_threads: int | None = None, fuse: bool | None = None):
     """An onnxruntime CPU session with claimscope's threading and memory settings; a graph
     that does not load raises RuntimeError naming the model. ``fuse`` (default: on unless
-    ``$CLAIMSCOPE_ONNX_FUSE`` is 0) applies :func:`fuse_transformer` first."""
+    ``$CLAIMSCOPE_ONNX_FUSE`` is 0) loads the graph through :func:`fused_model` first."""
     import onnxruntime as ort
 
     if FUSE if fuse is None else fuse:
         try:
-            model = fuse_transformer(model, name)
+            model = fused_model(model, name)
         except Exception:  # not a loadable protobuf: let onnxruntime name the problem below
             pass
     options = ort.SessionOptions()
