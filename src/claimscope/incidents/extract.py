@@ -58,6 +58,11 @@ _REPORTING_BEFORE = re.compile(r"(?:\b(?:said|says|announced|stated|told|reporte
 _REPORTING_AFTER = re.compile(r"^['’]?s?\s*(?:,\s*)?(?:said|says|announced|stated|told|reported|rejected|denied|dismissed|"
                               r"accused|blamed|warned|issued|released|published|urged|called)\b", re.I)
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{2,40}(?:,|\s+\(|\s+-|\s+—|\s+–)")
+# A dateline further in, after a headline or a "Last updated" line: "... MOSCOW (Sputnik) According
+# to ...", "BEIRUT Thirteen civilians ...", "Beirut London- Warplanes ...", "Jan 202015 Beirut Syrian".
+_DATELINE_AFTER_CAPS = re.compile(r"^(?:\s*\([^)]{2,40}\))?\s*(?:[-–—:,]|\s[A-Z\"“])")
+_DATELINE_AFTER_DASH = re.compile(r"^(?:\s+[A-Z][a-z]+)?\s*[-–—]\s")
+_DATELINE_AFTER_NUMBER = re.compile(r"\d{4}\s+$")
 _OUTLET_AFTER = re.compile(r"^(?:\s+(?:Press|Agency|TV|Radio|International|Network|Today|Dispatch|Ledger|Monitor|"
                            r"Truth|News|Media|Times|Post|Observatory|Centre|Center))|^\)", re.I)
 _CONTAINER_BETWEEN = re.compile(r"^(?:\s*(?:\w+\s+){0,2}(?:of|in|near|outside)\s+(?:the\s+)?(?:\w+\s+){0,2}|\s*,\s*)$",
@@ -66,10 +71,14 @@ _GENERIC = re.compile(r"\b(?:in|during|since|throughout) the (?:\w+ )?(?:conflic
                       r"\bsince (?:the start|the beginning|(?:19|20)\d\d)\b|\bwhenever\b|\bevery time\b|\brepeatedly\b",
                       re.I)
 _PLACE_METONYM_AFTER = re.compile(r"^(?:'s)?\s+(?:government|regime|authorities|officials|administration|ministry|"
+                                  r"(?:State |Defen[cs]e |Foreign )?Department|Secretary|President|envoy|ambassador|"
+                                  r"embassy|Congress|Senate|delegation|representatives?|"
                                   r"said|says|has|have|state|governor|council|talks|deal|process|conference|agreement|"
                                   r"accused|denied|Observatory|Media|News|Times|Post)\b", re.I)
 # "U.S. air strikes", "Russian-backed forces", "Turkey's army": the country acts, it is not the scene.
-_COUNTRY_AS_AGENT_AFTER = re.compile(r"^(?:'s|’s)?[\s-]+(?:-?led\s+|-?backed\s+)?(?:air\s*strikes?|airstrikes?|strikes?|raids?|"
+_COUNTRY_AS_AGENT_AFTER = re.compile(r"^(?:'s|’s)?[\s-]+(?:-?led\s+|-?backed\s+)?"
+                                     r"(?:(?:missile|cruise|rocket|drone|artillery|naval|bombing|military|special)\s+)?"
+                                     r"(?:air\s*strikes?|airstrikes?|strikes?|raids?|"
                                      r"air\s+raids?|forces|troops|jets|warplanes|aircraft|planes|drones?|army|military|"
                                      r"soldiers|marines|navy|air\s+force|coalition|led|backed|based|special\s+forces|bombers?)\b",
                                      re.I)
@@ -148,6 +157,7 @@ class Context:
     country_of: Any = None  # demonym -> country name
     outlet: str | None = None
     fallback_places: list = field(default_factory=list)  # lede and dateline places, for a main without one
+    places: list = field(default_factory=list)  # every place the article names as a scene, in text order
 
 
 # ---------------------------------------------------------------------------------------------
@@ -253,6 +263,20 @@ def _drop_containers(places: list[tuple[int, int, Place]], text: str) -> list[tu
     return out
 
 
+def _dateline_inside(text: str, a: int, b: int) -> bool:
+    """A place that heads a story's body rather than telling where something happened: an
+    all-capitals name followed by the agency, a dash or the first sentence ("MOSCOW (Sputnik)
+    According to ...", "BEIRUT Thirteen civilians ..."), a name before a dash near the top
+    ("Beirut London- Warplanes ..."), or a name right after a "Last updated" date."""
+    surface = text[a:b]
+    after = text[b:b + 45]
+    if surface.isupper() and sum(ch.isalpha() for ch in surface) >= 4 and _DATELINE_AFTER_CAPS.match(after):
+        return True
+    if a < 400 and _DATELINE_AFTER_DASH.match(after):
+        return True
+    return a < 400 and bool(_DATELINE_AFTER_NUMBER.search(text[max(0, a - 12):a])) and after[:2].strip()[:1].isupper()
+
+
 def build_frames(ctx: Context) -> list[Frame]:
     text = ctx.text
     mask = _masked(text)
@@ -270,6 +294,10 @@ def build_frames(ctx: Context) -> list[Frame]:
                 if place.kind != "country":
                     ctx.fallback_places.append((a, b, place))
                 continue  # "HARSUN, Kestria (Meridian) -": where it was filed, not where it happened
+            if _dateline_inside(text, a, b):
+                if place.kind != "country" and (ctx.focus_iso is None or place.country == ctx.focus_iso):
+                    ctx.fallback_places.append((a, b, place))
+                continue
             if ctx.outlet and text[a:b].lower() in ctx.outlet.lower().split():
                 continue
             if place.kind == "governorate" and re.match(r"(?:the\s+)?(?:\w+\s+)?city of\s", text[a:b], re.I):
@@ -279,6 +307,7 @@ def build_frames(ctx: Context) -> list[Frame]:
                    for c in ctx.claims):
                 continue  # "the Aleppo Media Centre said": a source, not where it happened
             all_places.append((a, b, place))
+    ctx.places = list(all_places)
     lede_end = ctx.sentences[min(1, len(ctx.sentences) - 1)][1] if ctx.sentences else 0
     ctx.fallback_places[:0] = [p for p in all_places if p[0] < lede_end and p[2].kind != "country"]
     all_figures = cas.find_figures(text)
@@ -500,7 +529,9 @@ def _refine_main_place(main: Mention, mentions: list[Mention], ctx: Context) -> 
     """A main incident placed only in a country or a vague region ("northern Syria") takes the
     finer place the next sentences give ("IS fighters infiltrated Sarrin in Aleppo province"):
     first from the other actual mentions told in the first six sentences, then from the lede or
-    dateline. Marked ``place_inferred``: it did not come from the main mention's own sentences."""
+    dateline, then from any finer place those six sentences name ("the monitor said the raids
+    targeted the town of Milis in Idlib province"). Marked ``place_inferred``: it did not come
+    from the main mention's own sentences."""
     if not _coarse(main.place):
         return
     top_end = ctx.sentences[min(5, len(ctx.sentences) - 1)][1] if ctx.sentences else 0
@@ -509,7 +540,10 @@ def _refine_main_place(main: Mention, mentions: list[Mention], ctx: Context) -> 
               and m.place_span is not None and m.frames[0].start < top_end
               and m.modality not in _UNREAL]
     country = main.place.country if main.place is not None else None
-    for a, b, place in sorted(nearby, key=lambda hit: hit[0]) + list(ctx.fallback_places):
+    if main.place is not None and main.place.kind == "country" and ctx.focus_iso and country != ctx.focus_iso:
+        country = None  # "the United States" in a story about Syria says who acts, not where
+    named = [hit for hit in ctx.places if hit[0] < top_end and not _coarse(hit[2])]
+    for a, b, place in sorted(nearby, key=lambda hit: hit[0]) + list(ctx.fallback_places) + named:
         if country is None or place.country == country:  # a vague region only says which country
             main.place, main.place_span, main.place_inferred = place, (a, b), True
             return
