@@ -75,7 +75,7 @@ def predict(mentions, text: str) -> dict:
     return {
         "location": GOVERNORATE_TO_FAKES.get(main.admin1 or "", None),
         "date": day, "date_start": start, "date_end": end,
-        "cause": fakes_cause(main.event_type),
+        "cause": fakes_cause(main.event_type, agent=main.agent),
         "actor": main.attrs.get("perpetrator_fakes") or FAKES_ACTOR_PRIOR.get(main.event_type, "unknown"),
         "civilians": main.attrs.get("civilians_killed") or 0,
         "event_type": main.event_type,

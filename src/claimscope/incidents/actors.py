@@ -55,7 +55,8 @@ _LEXICON: list[tuple[re.Pattern, str | None, str, str]] = [(re.compile(p, f), n,
     (r"\bRussian (?:and Syrian |and regime |and government )?" + _MEANS + r"\b|\bRussia(?:n)?(?:'s)? (?:air force|"
      r"military|army)\b|\bMoscow\b(?= (?:struck|bombed|launched))",
      "Russian forces", ActorKind.FOREIGN_STATE.value, "syrian government or russian troops", re.I),
-    (r"\b(?:U\.?S\.?|American|United States) " + _MEANS + r"\b|\bTomahawk missiles?\b",
+    (r"\b(?:U\.?S\.?|American|United States) (?:cruise |ballistic |Tomahawk |naval |military )?" + _MEANS +
+     r"\b|\bTomahawk missiles?\b",
      "US forces", ActorKind.FOREIGN_STATE.value, "international coalition forces", 0),
     (r"\b(?:Turkish|Israeli|Iraqi|Jordanian|French|British) " + _MEANS + r"\b",
      None, ActorKind.FOREIGN_STATE.value, "unknown", 0),
@@ -88,6 +89,11 @@ _AGENT_VERBS = (r"(?:dropp|fir|shell|struck|strik|hit|launch|carri|bomb|target|a
 _PERP_AFTER = re.compile(r"^(?:'s)?(?:\s+(?!den(?:y|ied|ies)|reject|dismiss|said|says|blam|accus)(?:\w+(?:ly)?|had|have|has|were|"
                          r"was|reportedly|allegedly|also|then|again)){0,3}?\s*"
                          + _AGENT_VERBS + r"\w*", re.I)
+# "government soldiers were killed", "rebels have been wounded": the actor suffered the attack
+_TARGET_AFTER = re.compile(r"^(?:'s)?(?:\s+(?:\w+ly|also|reportedly|allegedly|all|both)){0,2}\s+(?:were|was|have been|has been|"
+                           r"had been|are|is|being|got)\s+(?:\w+ly\s+)?(?:killed|wounded|injured|hit|targeted|struck|"
+                           r"attacked|executed|massacred|slaughtered|shelled|bombed|besieged|ambushed|captured|"
+                           r"kidnapped|abducted|hurt|dead)\b", re.I)
 _PERP_BEFORE = re.compile(r"(?:\bby(?: the)?|\baccus\w+(?: the)?|\bblam\w+(?: the)?|\bcarried out by|\bfrom)\s+$", re.I)
 _TARGET_BEFORE = re.compile(r"(?:\bagainst|\bon|\btargeting|\btargeted|\bat|\bkill\w*|\bwound\w*|\bhit)(?: the)?\s+$", re.I)
 _ATTACK_NOUN_AFTER = re.compile(r"^(?:'s)?\s+(?:air ?strikes?|raids?|shelling|bombardment|bombing|attacks?|assault|"
@@ -150,6 +156,8 @@ def _role(text: str, a: int, b: int) -> str | None:
     if _PERP_BEFORE.search(before):
         return "perpetrator"
     if _TARGET_BEFORE.search(before):
+        return "target"
+    if _TARGET_AFTER.match(after):
         return "target"
     if _PERP_AFTER.match(after) or _ATTACK_NOUN_AFTER.match(after):
         return "perpetrator"

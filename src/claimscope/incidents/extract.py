@@ -29,13 +29,17 @@ from claimscope.incidents import dates as dates_mod
 from claimscope.incidents.taxonomy import AGENTS, ANAPHORIC_NOUNS, TRIGGER_RULES, compatible, more_specific
 
 MODALITY_RANK = {"fact": 0, "alleged": 1, "denied": 2, "hypothetical": 3, "anticipated": 4}
-BACKGROUND_DAYS = 45  # an incident dated this long before publication is background history
+BACKGROUND_DAYS = 45
+# A chemical agent named this many characters after an incident's last sentence, with no date,
+# place or "the attack" of its own, is not taken to tell how that incident was carried out.
+CHEMICAL_JOIN_GAP = 400  # an incident dated this long before publication is background history
 _PRECISION_ORDER = {"neighbourhood": 0, "town": 1, "district": 2, "region": 3, "governorate": 4, "country": 5}
 
 # Words of organisations and treaties that contain weapon words but report no incident.
 _MASK = re.compile(r"Prohibition of Chemical Weapons|Chemical Weapons Convention|OPCW|Joint Investigative Mechanism|"
                    r"Toxic Arms Inspectorate|chemical (?:weapons )?(?:stockpiles?|arsenal|programme|program|"
-                   r"disarmament|deal|watchdog|inspectors?|experts?)|Civil Defen[cs]e|White Helmets|"
+                   r"disarmament|deal|watchdog|inspectors?|experts?|factor(?:y|ies)|facilit(?:y|ies)|plants?|depots?|"
+                   r"warehouses?|storage|production|sites?|labs?|laborator(?:y|ies)|research)|Civil Defen[cs]e|White Helmets|"
                    r"Security Council|death toll for|fact-finding mission", re.I)
 _ANTICIPATED = re.compile(r"\b(?:prepar(?:e|es|ed|ing|ations?)|plan(?:s|ning|ned)?\s+to|plot(?:s|ting|ted)?\s+to|"
                           r"intend(?:s|ing)?\s+to|about to|going to|will (?:stage|carry out|launch|use|fabricate)|"
@@ -442,6 +446,10 @@ def group(frames: list[Frame], ctx: Context) -> list[Mention]:
                 continue
             if anchored is not None:
                 continue  # "two days after the attack" is another event than the attack
+            if "chemical_weapon" in (ftype, fagent.event_type if fagent else None) and \
+                    mention.event_type != "chemical_weapon" and not frame.anaphoric and not fplace and \
+                    not (fdate and not freporting) and frame.start - mention.frames[-1].end > CHEMICAL_JOIN_GAP:
+                continue  # "... tactics that have included chemical weapons" paragraphs later: not this strike
             if (frame.modality in _UNREAL) != (mention.frames[0].modality in _UNREAL) and \
                     (fdate and not freporting or mention.date and not mention.date_is_reporting):
                 continue  # a feared or supposed attack is not the past one it is compared with

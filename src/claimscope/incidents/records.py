@@ -8,6 +8,7 @@ from typing import Any
 from claimscope.incidents.actors import CIVILIAN_TARGETS
 from claimscope.incidents.extract import Context, Mention
 from claimscope.incidents.taxonomy import event_type as event_type_info
+from claimscope.incidents.taxonomy import fakes_cause
 from claimscope.model import ActorKind, CasualtyFigure, IncidentMention, Link, LinkKind
 
 _KILLED_GROUPS = ("all", "civilians")  # the headline figure of a mention; children/women are subsets
@@ -111,7 +112,7 @@ def to_records(mentions: list[Mention], ctx: Context, article_id: str, producer:
             "modalities": m.modalities,
             "background": m.background,
             "event_label": info.label,
-            "fakes_cause": info.fakes_cause,
+            "fakes_cause": fakes_cause(m.event_type, agent=m.agent.name if m.agent is not None else None),
             "date_is_reporting": m.date_is_reporting,
             "civilians_killed": civilians,
         }

@@ -40,15 +40,15 @@ EVENT_TYPES: dict[str, EventType] = {t.key: t for t in [
     EventType("explosion", "Explosion (means not stated)", _E, "Remote explosive/landmine/IED", "explosion",
               "explosive", 40),
     EventType("execution", "Execution", _V, "Attack", "execution", "civilian", 85),
-    EventType("attack", "Attack on civilians", _V, "Attack", "shooting", "civilian", 50),
+    EventType("attack", "Attack on civilians", _V, "Attack", "unknown", "civilian", 50),
     EventType("sexual_violence", "Sexual violence", _V, "Sexual violence", "unknown", "civilian", 85),
     EventType("abduction", "Abduction/forced disappearance", _V, "Abduction/forced disappearance", "unknown",
               "civilian", 85),
-    EventType("armed_clash", "Armed clash", _B, "Armed clash", "shooting", "ground", 60),
+    EventType("armed_clash", "Armed clash", _B, "Armed clash", "unknown", "ground", 60),
     EventType("government_regains_territory", "Government regains territory", _B, "Government regains territory",
-              "shooting", "ground", 65),
+              "unknown", "ground", 65),
     EventType("non_state_overtakes_territory", "Non-state actor overtakes territory", _B,
-              "Non-state actor overtakes territory", "shooting", "ground", 65),
+              "Non-state actor overtakes territory", "unknown", "ground", 65),
     EventType("arrest", "Arrests", _S, "Arrests", "unknown", "strategic", 80),
     EventType("looting", "Looting/property destruction", _S, "Looting/property destruction", "unknown", "strategic", 70),
     EventType("disrupted_weapons_use", "Disrupted weapons use", _S, "Disrupted weapons use", "unknown", "strategic", 70),
@@ -73,13 +73,18 @@ def acled_types(key: str) -> tuple[str, str]:
     return t.acled_event_type, t.acled_sub_event_type
 
 
-def fakes_cause(key: str | None, delivery: str | None = None) -> str:
+def fakes_cause(key: str | None, delivery: str | None = None, agent: str | None = None) -> str:
     """The FA-KES cause-of-death class of an event type (``unknown`` when there is no incident).
 
-    A ground attack with gunfire is "shooting" in FA-KES whether or not the victims were civilians."""
+    Battles and attacks on people say who fought, not how people died: they are "unknown" unless
+    the text names gunfire (agent ``firearms``: "sniper fire", "gun battles", "shot dead"), which
+    makes any incident that is not an explosion or a chemical attack "shooting"."""
     if not key:
         return "unknown"
-    return event_type(key).fakes_cause
+    info = event_type(key)
+    if agent == "firearms" and info.family in ("ground", "civilian", "unknown") and info.fakes_cause != "execution":
+        return "shooting"
+    return info.fakes_cause
 
 
 def compatible(a: str, b: str) -> bool:
@@ -149,7 +154,9 @@ AGENTS: list[Agent] = [
     _agent("missile", "shelling", "missile", 55, r"(?:cruise |ballistic |guided |surface-to-surface |tomahawk )?missiles?"),
     _agent("artillery", "shelling", "artillery", 50, r"artillery(?: shells?| fire)?|howitzers?|tank (?:shells?|fire)"),
     _agent("grenade", "grenade", None, 60, r"(?:hand )?grenades?"),
-    _agent("firearms", "attack", "gunfire", 40, r"sniper(?: fire)?|gunfire|bullets?|machine[- ]guns?|rifles?"),
+    _agent("firearms", "attack", "gunfire", 40, r"sniper(?: fire)?|gunfire|bullets?|machine[- ]guns?|rifles?|"
+           r"gun ?battles?|firefights?|shoot-?outs?|exchanges? of fire|shot (?:dead|and killed)|gunned down|"
+           r"opened fire"),
 ]
 
 
