@@ -94,7 +94,11 @@ _TARGET_AFTER = re.compile(r"^(?:'s)?(?:\s+(?:\w+ly|also|reportedly|allegedly|al
                            r"had been|are|is|being|got)\s+(?:\w+ly\s+)?(?:killed|wounded|injured|hit|targeted|struck|"
                            r"attacked|executed|massacred|slaughtered|shelled|bombed|besieged|ambushed|captured|"
                            r"kidnapped|abducted|hurt|dead)\b", re.I)
-_PERP_BEFORE = re.compile(r"(?:\bby(?: the)?|\baccus\w+(?: the)?|\bblam\w+(?: the)?|\bcarried out by|\bfrom)\s+$", re.I)
+# "killed in clashes with regime troops", "fighting between government forces and rebels": a
+# battle's first named party stands for who did the killing (a battle has no single perpetrator).
+_PERP_BEFORE = re.compile(r"(?:\bby(?: the)?|\baccus\w+(?: the)?|\bblam\w+(?: the)?|\bcarried out by|\bfrom|"
+                          r"\b(?:clash(?:es|ed)?|fighting|fought|battles?|battling|firefights?|gun ?battles?)\s+"
+                          r"(?:with|between|against)(?: the)?)\s+$", re.I)
 _TARGET_BEFORE = re.compile(r"(?:\bagainst|\bon|\btargeting|\btargeted|\bat|\bkill\w*|\bwound\w*|\bhit)(?: the)?\s+$", re.I)
 _ATTACK_NOUN_AFTER = re.compile(r"^(?:'s)?\s+(?:air ?strikes?|raids?|shelling|bombardment|bombing|attacks?|assault|"
                                 r"offensive|helicopters?|warplanes|jets|aircraft|artillery|rockets?|missiles?)\b", re.I)

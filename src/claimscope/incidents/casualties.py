@@ -40,7 +40,8 @@ QTY = (r"(?:(?:between\s+(?P<b1>" + _NUM + r")\s+and\s+(?P<b2>" + _NUM + r"))|"
 _GROUP_NOUNS = (r"people|persons|person|others|victims|bodies|individuals|residents|worshippers|patients|"
                 r"passengers|villagers|members|family members|" + "|".join(sorted(GROUP_WORDS, key=len, reverse=True)))
 _ADJ = r"(?:(?:other|more|innocent|unarmed|local|syrian|kurdish|russian|turkish|iraqi|government|regime|pro-government|" \
-       r"rebel|opposition|army|police|security|displaced|young|[A-Z][a-z]+)\s+){0,2}"
+       r"rebel|opposition|army|police|security|displaced|young|civil defen[cs]e|aid|rescue|medical|health|" \
+       r"humanitarian|relief|[A-Z][a-z]+)\s+){0,2}"
 _NOUN = r"(?P<noun>" + _GROUP_NOUNS + r")\b"
 _KILL = (r"killed|dead|died|slain|murdered|massacred|executed|perished|lost their lives|were killed|"
          r"had died|have died|lay dead|confirmed dead|found dead|suffocated")
@@ -54,7 +55,9 @@ _PATTERNS: list[tuple[str, str, re.Pattern]] = [(name, kind, re.compile(p, re.I)
     ("object", "?", r"\b(?P<verb>" + _VERB_KILL + "|" + _VERB_HURT + r")\s+(?:the\s+lives\s+of\s+)?" + QTY +
      r"(?:\s+" + _ADJ + _NOUN + r")?(?P<tail>\s+(?:dead|wounded|injured|killed))?"),
     # "at least six people were killed", "four people had died", "Two civilians were lightly injured"
-    ("subject", "?", r"\b" + QTY + r"\s+" + _ADJ + _NOUN + r"(?:,[^,.;]{0,40},)?(?:\s+(?:(?!and\b|but\b|or\b|while\b)\w+\s+){0,3}?)"
+    ("subject", "?", r"\b" + QTY + r"\s+" + _ADJ + _NOUN + r"(?:,[^,.;]{0,40},)?"
+     # "16 civilians including women and children were killed"
+     r"(?:,?\s+(?:including|among them|mostly|most of them|many of them)\s+[^,.;]{1,60}?,?(?=\s+(?:were|was|have|had|are)\b))?(?:\s+(?:(?!and\b|but\b|or\b|while\b)\w+\s+){0,3}?)"
      r"(?:(?:were|was|have been|had been|are|got|being|been|reportedly|also|all)\s+){0,3}(?:\w+ly\s+)?"
      r"(?P<verb>" + _KILL + "|" + _HURT + r")\b"),
     # "and 46 were wounded", "dozens were injured"
@@ -182,12 +185,16 @@ def _kind(verb: str | None, tail: str | None = None) -> str | None:
 
 
 _YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
+_DATE_YEAR = re.compile(r"(?:\b\d{1,2}(?:st|nd|rd|th)?\s+)?\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?"
+                        r"(?P<year>(?:19|20)\d\d)\b")
 
 
 def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
     """Casualty figures in ``text[start:end]`` (offsets into ``text``), in text order."""
     end = len(text) if end is None else end
-    segment = text[start:end]
+    # "21 Jul 2016 Dozens of civilians ...", "Date of publication 28 August 2016 Two children ...":
+    # a date with its year is blanked (same length, so offsets hold) before counting starts
+    segment = _DATE_YEAR.sub(lambda m: " " * len(m.group(0)), text[start:end])
     taken: list[tuple[int, int]] = []
     out: list[Figure] = []
     for name, fixed_kind, pattern in _PATTERNS:
@@ -198,6 +205,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             g = m.groupdict()
             if g.get("num") and _YEARLIKE.match(g["num"]) and not g.get("noun"):
                 continue
+
             if name == "object" and not g.get("noun") and not g.get("tail"):
                 # "killed 12" needs at least a plain number right after the verb and no unit after it
                 after = segment[m.end():m.end() + 12]

@@ -271,4 +271,9 @@ GROUP_WORDS = {
     "guards": "fighters", "combatants": "fighters", "mercenaries": "fighters", "fighter": "fighters",
     "soldier": "fighters", "militant": "fighters", "terrorist": "fighters", "commander": "fighters",
     "commanders": "fighters", "recruits": "fighters", "elements": "fighters", "troopers": "fighters",
+    # civilians by what they do: rescue and medical workers, reporters, pupils
+    "rescuers": "civilians", "volunteers": "civilians", "medics": "civilians", "paramedics": "civilians",
+    "doctors": "civilians", "nurses": "civilians", "journalists": "civilians", "students": "civilians",
+    "pupils": "civilians", "schoolchildren": "children", "teachers": "civilians", "shoppers": "civilians",
+    "farmers": "civilians", "workers": "all",
 }
