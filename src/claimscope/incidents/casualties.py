@@ -43,7 +43,7 @@ _ADJ = r"(?:(?:other|more|innocent|unarmed|local|syrian|kurdish|russian|turkish|
        r"rebel|opposition|army|police|security|displaced|young|civil defen[cs]e|aid|rescue|medical|health|" \
        r"humanitarian|relief|[A-Z][a-z]+)\s+){0,2}"
 _NOUN = r"(?P<noun>" + _GROUP_NOUNS + r")\b"
-_KILL = (r"killed|dead|died|slain|murdered|massacred|executed|perished|lost their lives|were killed|"
+_KILL = (r"killed|dead|died|slain|murdered|massacred|executed|perished|lost their lives|were killed|martyred|"
          r"had died|have died|lay dead|confirmed dead|found dead|suffocated")
 _HURT = (r"wounded|injured|hurt|maimed|treated|hospitali[sz]ed|needed treatment|needing treatment|"
          r"suffering|affected|poisoned|needed medical treatment|received treatment")
@@ -51,6 +51,11 @@ _VERB_KILL = r"killing|killed|kills|kill|claimed the lives of|leaving|left|massa
 _VERB_HURT = r"wounding|wounded|wounds|injuring|injured|injures|hurting|hurt|leaving|left"
 
 _PATTERNS: list[tuple[str, str, re.Pattern]] = [(name, kind, re.compile(p, re.I)) for name, kind, p in [
+    # title-case headlines: "40 Civilians Killed 100 Injured in Rocket Attacks" (before "Killed 100" is read)
+    ("headline", "?", r"\b" + QTY + r"\s+" + _ADJ + _NOUN + r"\s+(?P<verb>(?-i:Killed|Dead|Wounded|Injured|Martyred))\b"),
+    # "Six civilians including a child were among at least 22 people killed": the six, not the 22
+    ("among", "killed", r"\b" + QTY + r"\s+" + _ADJ + _NOUN + r"(?:,?\s+(?:including|among them)\s+[^,.;]{1,40}?)?"
+     r"\s+(?:were|was)\s+among(?=\s+(?:the\s+)?(?:[^,.;]{0,40}?\s+)?(?:killed|dead|victims|fatalities)\b)"),
     # "killing at least six people", "killed hundreds of people", "wounding 40"
     ("object", "?", r"\b(?P<verb>" + _VERB_KILL + "|" + _VERB_HURT + r")\s+(?:the\s+lives\s+of\s+)?" + QTY +
      r"(?:\s+" + _ADJ + _NOUN + r")?(?P<tail>\s+(?:dead|wounded|injured|killed))?"),
@@ -71,7 +76,8 @@ _PATTERNS: list[tuple[str, str, re.Pattern]] = [(name, kind, re.compile(p, re.I)
     ("nominal", "?", r"\b(?P<verb>deaths?|killing|treatment|injur(?:y|ies)|wounding)\s+of\s+" + QTY + r"\s+" +
      _ADJ + _NOUN),
     # "14 bodies", "32 dead", "12 wounded"
-    ("bare", "?", r"\b" + QTY + r"\s+(?P<verb>bodies|dead|fatalities|deaths|casualties|wounded|injured|injuries)\b"),
+    ("bare", "?", r"\b" + QTY + r"\s+(?P<verb>bodies|dead|fatalities|deaths|casualties|wounded|injured|injuries|"
+                  r"killed)\b"),
 ]]
 _SUBGROUP = re.compile(r"\b(?:including|among them|among whom|of whom|of them|among the dead(?: were)?|"
                        r"among the victims(?: were)?)\s+(?:" + QTY + r")\s+" + _ADJ + r"(?P<noun>children|women|"
@@ -178,14 +184,14 @@ def _kind(verb: str | None, tail: str | None = None) -> str | None:
         return "injured"
     if words.strip() in ("leaving", "left"):
         return None  # decided by the tail ("leaving 12 dead")
-    if re.search(r"kill|dead|died|death|slain|murder|massacr|execut|perish|lost their lives|bodies|fatalit|suffocat",
+    if re.search(r"kill|dead|died|death|slain|murder|massacr|execut|perish|lost their lives|bodies|fatalit|suffocat|martyr",
                  words):
         return "killed"
     return None
 
 
 _YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
-_DATE_YEAR = re.compile(r"(?:\b\d{1,2}(?:st|nd|rd|th)?\s+)?\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?"
+_DATE_YEAR = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d\b|(?:\b\d{1,2}(?:st|nd|rd|th)?\s+)?\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?"
                         r"(?P<year>(?:19|20)\d\d)\b")
 
 
