@@ -112,6 +112,27 @@ def test_no_casualty_figure_from_years_or_distances():
     assert find_figures("In 2014 the town was 30 km from the front.") == []
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a date line before the story: its year (or day) is never a count
+    ("21 Jul 2016 Dozens of civilians were killed in the raids", [("killed", 24, "civilians")]),
+    ("Date of publication 28 August 2016 Two children were killed in the shelling", [("killed", 2, "children")]),
+    ("04-06-2016 40 Civilians Killed 100 Injured in Rocket Attacks on Port Calder",
+     [("killed", 40, "civilians"), ("injured", 100, "all")]),
+    ("58 Killed in Suspected Gas Attack", [("killed", 58, "all")]),
+    # the civilians of a larger toll are their own figure; the toll stays
+    ("Six civilians including a child were among at least 22 people killed in the strikes",
+     [("killed", 6, "civilians"), ("killed", 22, "all")]),
+    ("At least 16 civilians including women and children were killed on Friday", [("killed", 16, "civilians")]),
+    ("Twelve villagers have been martyred by the shelling", [("killed", 12, "all")]),
+    ("At least eight civil defence workers were killed when the strike hit their centre", [("killed", 8, "all")]),
+    ("Three paramedics were killed near the clinic", [("killed", 3, "civilians")]),
+])
+def test_casualty_figures_in_headlines_and_date_lines(text, expected):
+    figures = [f for f in find_figures(text) if f.parent is None]
+    assert [(f.kind, f.low, f.group) for f in figures] == expected, text
+    assert all(text[f.start:f.end] == f.text for f in figures)
+
+
 # ---------------------------------------------------------------------------------- taxonomy
 
 def test_taxonomy_maps_to_acled_and_fakes():
@@ -119,10 +140,29 @@ def test_taxonomy_maps_to_acled_and_fakes():
     assert acled_types("air_strike")[1] == "Air/drone strike"
     assert fakes_cause("shelling") == "shelling" and fakes_cause("chemical_weapon") == "chemical and toxic gases"
     assert fakes_cause(None) == "unknown"
+    # a battle or an attack says who fought, not how people died, unless gunfire is named
+    assert fakes_cause("armed_clash") == "unknown" and fakes_cause("attack") == "unknown"
+    assert fakes_cause("armed_clash", agent="firearms") == "shooting"
+    assert fakes_cause("attack", agent="firearms") == "shooting"
+    assert fakes_cause("execution", agent="firearms") == "execution"
+    assert fakes_cause("air_strike", agent="firearms") == "shelling"
     assert compatible("explosion", "air_strike") and not compatible("arrest", "chemical_weapon")
     for key in ("chemical_weapon", "air_strike", "shelling", "remote_explosive", "armed_clash", "attack",
                 "abduction", "arrest"):
         assert key in EVENT_TYPES
+
+
+def test_actor_roles_in_battles_and_passives():
+    from claimscope.claims.world import world
+    from claimscope.incidents.actors import find_actors
+
+    def roles(text):
+        return {(h.name, h.role) for h in find_actors(text, 0, len(text), "Syria", world(()).country_of)}
+
+    assert roles("Twenty government soldiers were killed in US-led coalition air strikes on the base.") == {
+        ("government forces (Syria)", "target"), ("US-led coalition", "perpetrator")}
+    assert ("government forces (Syria)", "perpetrator") in roles("Nine rebels were killed in clashes with regime troops.")
+    assert ("US forces", "perpetrator") in roles("US cruise missiles struck an airbase near the town on Friday.")
 
 
 # ------------------------------------------------------------------- end to end on invented text
@@ -217,6 +257,36 @@ def test_country_acting_is_not_the_scene_and_vague_region_is_refined(cs):
     main = _main(rows)
     assert main["admin1"] == "Aleppo" and "Atārib" in main["place_name"], [(r["event_type"], r["place_name"], r["is_main"]) for r in rows]
     assert main["attrs"].get("place_inferred") is True
+
+
+DATELINES_INSIDE = """Raids kill nine in Atareb
+
+Last updated 12 May 2021 BEIRUT (Test Wire) Air strikes killed nine civilians in the town of Atareb in Aleppo province on Monday, a monitor said.
+
+MOSCOW (Test Wire) The defence ministry in Moscow said its jets had struck only militant positions."""
+
+
+def test_datelines_inside_the_text_are_not_scenes(cs):
+    # "BEIRUT (Test Wire)" after a "Last updated" line and "MOSCOW (Test Wire)" heading a second
+    # story are where the text was filed, not where the raid happened. Invented text.
+    _, rows = _mentions(cs, DATELINES_INSIDE, published="2021-05-12", focus=("Syria",))
+    assert not {r["place_name"] for r in rows} & {"Beirut", "Moscow"}, [(r["event_type"], r["place_name"]) for r in rows]
+    main = _main(rows)
+    assert main["admin1"] == "Aleppo" and main["event_type"] == "air_strike"
+    assert main["date_start"] == "2021-05-10" and main["attrs"]["civilians_killed"] == 9
+
+
+CHEMICAL_FACTORY = """Jets hit depot
+
+Warplanes struck a chemical weapons factory near Atareb on Monday, killing four guards, the ministry said.
+
+The ministry said the factory had produced shells for the militants."""
+
+
+def test_a_chemical_weapons_factory_is_no_chemical_attack(cs):
+    _, rows = _mentions(cs, CHEMICAL_FACTORY, published="2021-05-12", focus=("Syria",))
+    assert all(r["event_type"] != "chemical_weapon" for r in rows), [(r["event_type"], r["agent"]) for r in rows]
+    assert _main(rows)["event_type"] == "air_strike"
 
 
 ANCHOR_EVENT = """Arsenal handed over

@@ -32,7 +32,10 @@ MODALITY_RANK = {"fact": 0, "alleged": 1, "denied": 2, "hypothetical": 3, "antic
 BACKGROUND_DAYS = 45
 # A chemical agent named this many characters after an incident's last sentence, with no date,
 # place or "the attack" of its own, is not taken to tell how that incident was carried out.
-CHEMICAL_JOIN_GAP = 400  # an incident dated this long before publication is background history
+CHEMICAL_JOIN_GAP = 400
+# An incident dated only by its report ("said on Sunday") is not the one a later sentence dates
+# more than this many days earlier ("In May a raid on the camp ...").
+REPORTED_GAP_DAYS = 7  # an incident dated this long before publication is background history
 _PRECISION_ORDER = {"neighbourhood": 0, "town": 1, "district": 2, "region": 3, "governorate": 4, "country": 5}
 
 # Words of organisations and treaties that contain weapon words but report no incident.
@@ -56,7 +59,7 @@ _STRONG_DENIAL = re.compile(r"\b(?:staged|fabricated|faked|fake|false[- ]flag|ne
 _ALLEGED_TEXT = re.compile(r"\b(?:alleged(?:ly)?|reportedly|suspected|claims?|claimed|accus\w+|allegations?|"
                            r"said to have|blamed|according to)\b", re.I)
 _REPORTING_BEFORE = re.compile(r"(?:\b(?:said|says|announced|stated|told|reported|added|statement|released|"
-                               r"published|issued|declared|confirmed|report|tweeted|wrote|noted|warned|accused|"
+                               r"updated|posted|publication|published|issued|declared|confirmed|report|tweeted|wrote|noted|warned|accused|"
                                r"accusing|blamed|rejected|denied|dismissed|urged|called|found|concluded|determined)\b"
                                r"(?:(?!\b(?:on|in|at|the|that|of|a|an|which)\b)[^.;,]){0,30}(?:\b(?:on|in)\s+)?)$", re.I)
 _REPORTING_AFTER = re.compile(r"^['’]?s?\s*(?:,\s*)?(?:said|says|announced|stated|told|reported|rejected|denied|dismissed|"
@@ -444,6 +447,9 @@ def group(frames: list[Frame], ctx: Context) -> list[Mention]:
                 continue
             if fplace and mention.place and _place_conflict(fplace[2], mention.place):
                 continue
+            if fdate and not freporting and mention.date is not None and mention.date_is_reporting and \
+                    not frame.anaphoric and fdate.value.end < mention.date.start - timedelta(days=REPORTED_GAP_DAYS):
+                continue  # told on the day of the report, so "in May" months before is another incident
             if anchored is not None:
                 continue  # "two days after the attack" is another event than the attack
             if "chemical_weapon" in (ftype, fagent.event_type if fagent else None) and \
