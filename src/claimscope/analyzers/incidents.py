@@ -79,7 +79,9 @@ def context_for(doc: AnalysisDoc, claim_refs: list[tuple[str | int, dict]]) -> C
 @register
 class IncidentsAnalyzer(Analyzer):
     name = "incidents"
-    version = "2"  # 2: anchored dates, finer main places, country-as-actor, new triggers (2026-12-03)
+    # 2: anchored dates, finer main places, country-as-actor, new triggers (2026-12-03)
+    # 3: datelines inside the text, battle causes, date lines not counted as tolls, passive targets (2026-12-04)
+    version = "3"
     requires = ("claims",)
     spacy_components = frozenset({"parser"})
     languages = frozenset({"en"})

@@ -448,8 +448,9 @@ def group(frames: list[Frame], ctx: Context) -> list[Mention]:
             if fplace and mention.place and _place_conflict(fplace[2], mention.place):
                 continue
             if fdate and not freporting and mention.date is not None and mention.date_is_reporting and \
-                    not frame.anaphoric and fdate.value.end < mention.date.start - timedelta(days=REPORTED_GAP_DAYS):
-                continue  # told on the day of the report, so "in May" months before is another incident
+                    not frame.anaphoric and frame.figures and \
+                    fdate.value.end < mention.date.start - timedelta(days=REPORTED_GAP_DAYS):
+                continue  # "In May a raid on the camp left dozens dead": an earlier incident with its own toll
             if anchored is not None:
                 continue  # "two days after the attack" is another event than the attack
             if "chemical_weapon" in (ftype, fagent.event_type if fagent else None) and \
