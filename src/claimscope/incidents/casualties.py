@@ -191,6 +191,7 @@ def _kind(verb: str | None, tail: str | None = None) -> str | None:
 
 
 _YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
+_COUNT_BEFORE = re.compile(r"\b(?:\d+|" + _WORDNUM + r")\s+(?:[\w-]+\s+)?$", re.I)
 _DATE_YEAR = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d\b|(?:\b\d{1,2}(?:st|nd|rd|th)?\s+)?\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?"
                         r"(?P<year>(?:19|20)\d\d)\b")
 
@@ -218,7 +219,12 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
                 if not g.get("num") or re.match(r"\s*(?:%|percent|km|kilomet|miles|years?|days?|hours?|"
                                                 r"minutes|of\b|times)", after, re.I):
                     continue
-            kind = fixed_kind if fixed_kind != "?" else _kind(g.get("verb"), g.get("tail"))
+            tail = g.get("tail")
+            if name == "object" and tail and (g.get("verb") or "").lower() in ("killed", "killing", "kills", "kill") \
+                    and not _COUNT_BEFORE.search(segment[max(0, m.start() - 30):m.start()]):
+                tail = None  # "a bomber killed 30 people injured 90": the tail begins the next figure,
+                # unlike a headline's "8 persons killed 58 others injured", whose "killed" is the 8's
+            kind = fixed_kind if fixed_kind != "?" else _kind(g.get("verb"), tail)
             if kind is None:
                 continue
             low, high, qual = _bounds(m)

@@ -523,7 +523,8 @@ def finish(mentions: list[Mention], ctx: Context) -> list[Mention]:
 
     def weight(m: Mention) -> float:
         """How much the article is about this mention: told in the lede, at length, with details."""
-        strong = sum(1 for f in m.frames for t in f.triggers if t[3] == "strong")
+        strong = sum(1 for f in m.frames if any(t[3] == "strong" for t in f.triggers))  # frames, not words:
+        # "a car bomb went off ... two suicide bombers detonated" is one sentence, not four incidents' worth
         local = m.place is not None and m.place.kind != "country"
         return (len(m.frames) + strong + 2 * local + bool(m.date) + bool(m.agent)
                 + sum(bool(f.figures) for f in m.frames) + 4 * (m.frames[0].start < lede_end)
