@@ -128,7 +128,7 @@ def test_no_casualty_figure_from_years_or_distances():
     ("Three paramedics were killed near the clinic", [("killed", 3, "civilians")]),
     # "killed 30 people injured 90": the 30 were killed; in a headline's list, "killed" is the 8's
     ("A suicide bomber killed 30 people injured 90 at the wedding", [("killed", 30, "all")]),
-    ("8 persons killed 58 others injured in rocket attacks", [("injured", 58, "all")]),
+    ("8 persons killed 58 others injured in rocket attacks", [("killed", 8, "all"), ("injured", 58, "all")]),
 ])
 def test_casualty_figures_in_headlines_and_date_lines(text, expected):
     figures = [f for f in find_figures(text) if f.parent is None]

@@ -191,7 +191,7 @@ def _kind(verb: str | None, tail: str | None = None) -> str | None:
 
 
 _YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
-_COUNT_BEFORE = re.compile(r"\b(?:\d+|" + _WORDNUM + r")\s+(?:[\w-]+\s+)?$", re.I)
+_COUNT_BEFORE = re.compile(r"\b(?P<count>\d+|" + _WORDNUM + r")\s+(?:(?P<noun>[\w-]+)\s+)?$", re.I)
 _DATE_YEAR = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d\b|(?:\b\d{1,2}(?:st|nd|rd|th)?\s+)?\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?"
                         r"(?P<year>(?:19|20)\d\d)\b")
 
@@ -220,10 +220,20 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
                                                 r"minutes|of\b|times)", after, re.I):
                     continue
             tail = g.get("tail")
-            if name == "object" and tail and (g.get("verb") or "").lower() in ("killed", "killing", "kills", "kill") \
-                    and not _COUNT_BEFORE.search(segment[max(0, m.start() - 30):m.start()]):
-                tail = None  # "a bomber killed 30 people injured 90": the tail begins the next figure,
-                # unlike a headline's "8 persons killed 58 others injured", whose "killed" is the 8's
+            if name == "object" and tail and (g.get("verb") or "").lower() in ("killed", "killing", "kills", "kill"):
+                before = segment[max(0, m.start() - 30):m.start()]
+                listed = _COUNT_BEFORE.search(before)
+                if listed is None:
+                    tail = None  # "a bomber killed 30 people injured 90": the tail begins the next figure
+                else:  # a headline's "8 persons killed 58 others injured": "killed" is the 8's
+                    a0 = a - (len(before) - listed.start())
+                    low0 = number(listed.group("count"))
+                    if low0 is not None and not _YEARLIKE.match(listed.group("count")) and \
+                            not any(a0 < tb and ta < a for ta, tb in taken):
+                        verb_end = m.end("verb") + start
+                        taken.append((a0, verb_end))
+                        out.append(Figure("killed", low0, None, None, _group(listed.group("noun")), a0, verb_end,
+                                          text[a0:verb_end]))
             kind = fixed_kind if fixed_kind != "?" else _kind(g.get("verb"), tail)
             if kind is None:
                 continue
