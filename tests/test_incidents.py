@@ -129,11 +129,26 @@ def test_no_casualty_figure_from_years_or_distances():
     # "killed 30 people injured 90": the 30 were killed; in a headline's list, "killed" is the 8's
     ("A suicide bomber killed 30 people injured 90 at the wedding", [("killed", 30, "all")]),
     ("8 persons killed 58 others injured in rocket attacks", [("killed", 8, "all"), ("injured", 58, "all")]),
+    # a part that is not the civilians stays inside the toll; a second count shares the verb
+    ("Two medics were among at least 31 people killed in the shelling", [("killed", 31, "all")]),
+    ("Air strikes killed 50 Al-Front militants and eight civilians in the town",
+     [("killed", 50, "fighters"), ("killed", 8, "civilians")]),
 ])
+
+
 def test_casualty_figures_in_headlines_and_date_lines(text, expected):
     figures = [f for f in find_figures(text) if f.parent is None]
     assert [(f.kind, f.low, f.group) for f in figures] == expected, text
     assert all(text[f.start:f.end] == f.text for f in figures)
+
+
+def test_a_civilians_subgroup_is_the_civilian_toll():
+    from claimscope.incidents.records import _civilian_deaths
+
+    figures = find_figures("At least 20 people including 10 civilians were killed by the air strikes.")
+    assert [(f.low, f.group, f.parent) for f in figures] == [(20, "all", None), (10, "civilians", 0)]
+    assert _civilian_deaths(figures) == 10
+    assert _civilian_deaths(find_figures("The strike killed 14 people, including five children.")) == 14
 
 
 # ---------------------------------------------------------------------------------- taxonomy

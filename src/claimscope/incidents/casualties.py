@@ -41,7 +41,7 @@ _GROUP_NOUNS = (r"people|persons|person|others|victims|bodies|individuals|reside
                 r"passengers|villagers|members|family members|" + "|".join(sorted(GROUP_WORDS, key=len, reverse=True)))
 _ADJ = r"(?:(?:other|more|innocent|unarmed|local|syrian|kurdish|russian|turkish|iraqi|government|regime|pro-government|" \
        r"rebel|opposition|army|police|security|displaced|young|civil defen[cs]e|aid|rescue|medical|health|" \
-       r"humanitarian|relief|[A-Z][a-z]+)\s+){0,2}"
+       r"humanitarian|relief|[A-Z][a-z]+(?:-[A-Za-z]+)*)\s+){0,2}"
 _NOUN = r"(?P<noun>" + _GROUP_NOUNS + r")\b"
 _KILL = (r"killed|dead|died|slain|murdered|massacred|executed|perished|lost their lives|were killed|martyred|"
          r"had died|have died|lay dead|confirmed dead|found dead|suffocated")
@@ -54,7 +54,8 @@ _PATTERNS: list[tuple[str, str, re.Pattern]] = [(name, kind, re.compile(p, re.I)
     # title-case headlines: "40 Civilians Killed 100 Injured in Rocket Attacks" (before "Killed 100" is read)
     ("headline", "?", r"\b" + QTY + r"\s+" + _ADJ + _NOUN + r"\s+(?P<verb>(?-i:Killed|Dead|Wounded|Injured|Martyred))\b"),
     # "Six civilians including a child were among at least 22 people killed": the six, not the 22
-    ("among", "killed", r"\b" + QTY + r"\s+" + _ADJ + _NOUN + r"(?:,?\s+(?:including|among them)\s+[^,.;]{1,40}?)?"
+    # (civilians only: "Two medics were among at least 31 people killed" is a part of the 31, not the civilian toll)
+    ("among", "killed", r"\b" + QTY + r"\s+" + _ADJ + r"(?P<noun>civilians?)\b(?:,?\s+(?:including|among them)\s+[^,.;]{1,40}?)?"
      r"\s+(?:were|was)\s+among(?=\s+(?:the\s+)?(?:[^,.;]{0,40}?\s+)?(?:killed|dead|victims|fatalities)\b)"),
     # "killing at least six people", "killed hundreds of people", "wounding 40"
     ("object", "?", r"\b(?P<verb>" + _VERB_KILL + "|" + _VERB_HURT + r")\s+(?:the\s+lives\s+of\s+)?" + QTY +
@@ -79,6 +80,8 @@ _PATTERNS: list[tuple[str, str, re.Pattern]] = [(name, kind, re.compile(p, re.I)
     ("bare", "?", r"\b" + QTY + r"\s+(?P<verb>bodies|dead|fatalities|deaths|casualties|wounded|injured|injuries|"
                   r"killed)\b"),
 ]]
+_COORDINATED = re.compile(r"\s*,?\s*(?:and|as well as|plus)\s+(?P<qty>" + QTY + r")\s+(?:(?-i:[A-Z][\w-]+)\s+)?" + _NOUN,
+                          re.I)
 _SUBGROUP = re.compile(r"\b(?:including|among them|among whom|of whom|of them|among the dead(?: were)?|"
                        r"among the victims(?: were)?)\s+(?:" + QTY + r")\s+" + _ADJ + r"(?P<noun>children|women|"
                        r"civilians|fighters|soldiers|rebels|militants|minors|girls|boys|members|combatants|"
@@ -248,13 +251,27 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
                 group = _group(noun)
             taken.append((a, b))
             out.append(Figure(kind, low, high, qual, group, a, b, text[a:b]))
+    # "killed 50 militants and eight civilians": the second count shares the first one's verb
+    for f in list(out):
+        rel = f.end - start
+        m = _COORDINATED.match(segment, rel)
+        if m is None or f.parent is not None:
+            continue
+        a, b = m.start("qty") + start, m.end() + start
+        if any(a < tb and ta < b for ta, tb in taken):
+            continue
+        low, high, qual = _bounds(m)
+        if low is None and high is None:
+            continue
+        taken.append((a, b))
+        out.append(Figure(f.kind, low, high, qual, _group(m.group("noun")), a, b, text[a:b]))
     for m in _SUBGROUP.finditer(segment):
         a, b = m.start() + start, m.end() + start
         if any(a <= ta and tb <= b for ta, tb in taken):
             continue
         parent = None
         for i, f in enumerate(out):
-            if f.end <= a and a - f.end < 80:
+            if f.end <= a and a - f.end < 80 or f.start <= a and b <= f.end:  # after it, or inside it
                 parent = i
         kind = out[parent].kind if parent is not None else "killed"
         low, high, qual = _bounds(m)

@@ -164,11 +164,13 @@ def to_records(mentions: list[Mention], ctx: Context, article_id: str, producer:
 
 
 def _civilian_deaths(figures) -> int | None:
-    """Civilians killed as a mention states it: a civilians figure, else an all-people figure
-    (unless it names fighters), else children + women."""
+    """Civilians killed as a mention states it: a civilians figure, else a civilians subgroup of a
+    larger toll, else an all-people figure (unless it names fighters), else children + women."""
     top = [f for f in figures if f.kind == "killed" and f.parent is None]
-    for group in ("civilians", "all"):
-        for f in top:
+    # "20 people including 10 civilians": the subgroup is the civilian toll
+    sub_civilians = [f for f in figures if f.kind == "killed" and f.parent is not None and f.group == "civilians"]
+    for candidates, group in ((top, "civilians"), (sub_civilians, "civilians"), (top, "all")):
+        for f in candidates:
             if f.group == group:
                 return f.low if f.low is not None else f.high
     if any(f.group == "fighters" for f in top):
