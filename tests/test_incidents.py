@@ -133,6 +133,11 @@ def test_no_casualty_figure_from_years_or_distances():
     ("Two medics were among at least 31 people killed in the shelling", [("killed", 31, "all")]),
     ("Air strikes killed 50 Al-Front militants and eight civilians in the town",
      [("killed", 50, "fighters"), ("killed", 8, "civilians")]),
+    # members of an armed group are fighters, family members are not
+    ("At least 23 Northern Front members were killed on Sunday", [("killed", 23, "fighters")]),
+    ("The raid killed eleven members of the Orange Brigade", [("killed", 11, "fighters")]),
+    ("Three family members were killed when the shell hit", [("killed", 3, "all")]),
+    ("The strike killed five pro-regime forces at the checkpoint", [("killed", 5, "fighters")]),
 ])
 
 
@@ -149,6 +154,8 @@ def test_a_civilians_subgroup_is_the_civilian_toll():
     assert [(f.low, f.group, f.parent) for f in figures] == [(20, "all", None), (10, "civilians", 0)]
     assert _civilian_deaths(figures) == 10
     assert _civilian_deaths(find_figures("The strike killed 14 people, including five children.")) == 14
+    # "dozens" is a convention (24); a count of the same incident beats it
+    assert _civilian_deaths(find_figures("Dozens of people were killed in the attack. At least 58 people died.")) == 58
 
 
 # ---------------------------------------------------------------------------------- taxonomy

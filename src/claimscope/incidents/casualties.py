@@ -194,6 +194,9 @@ def _kind(verb: str | None, tail: str | None = None) -> str | None:
 
 
 _YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
+# "23 DAESH members", "eleven members of Jund al-Aqsa terrorist group": members of an armed group
+_ARMED_CONTEXT = re.compile(r"\b(?:army|forces|group|militia|security|ISIS|ISIL|IS|Daesh|Hezbollah|Hizbollah|Nusra|"
+                            r"Qaeda|terrorists?|jihadists?|rebels?|militants?|Front|Brigades?|Battalions?)\b", re.I)
 _COUNT_BEFORE = re.compile(r"\b(?P<count>\d+|" + _WORDNUM + r")\s+(?:(?P<noun>[\w-]+)\s+)?$", re.I)
 _DATE_YEAR = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d\b|(?:\b\d{1,2}(?:st|nd|rd|th)?\s+)?\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?"
                         r"(?P<year>(?:19|20)\d\d)\b")
@@ -244,9 +247,9 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             if low is None and high is None:
                 continue
             noun = g.get("noun")
-            if noun and noun.lower() in ("members",) and not re.search(r"family", m.group(0), re.I):
-                group = "fighters" if re.search(r"\b(?:army|forces|group|militia|security)\b",
-                                                text[max(0, a - 40):a], re.I) else "all"
+            if noun and noun.lower() in ("members",):
+                group = "all" if re.search(r"family|household", m.group(0), re.I) else \
+                    "fighters" if _ARMED_CONTEXT.search(text[max(0, a - 40):b + 40]) else "all"
             else:
                 group = _group(noun)
             taken.append((a, b))

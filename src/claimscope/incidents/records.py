@@ -163,6 +163,9 @@ def to_records(mentions: list[Mention], ctx: Context, article_id: str, producer:
     return out_mentions, out_figures, links
 
 
+VAGUE_QUALIFIERS = frozenset({"dozens", "scores", "hundreds", "thousands", "tens", "several", "a few", "a dozen", "many"})
+
+
 def _civilian_deaths(figures) -> int | None:
     """Civilians killed as a mention states it: a civilians figure, else a civilians subgroup of a
     larger toll, else an all-people figure (unless it names fighters), else children + women."""
@@ -170,9 +173,11 @@ def _civilian_deaths(figures) -> int | None:
     # "20 people including 10 civilians": the subgroup is the civilian toll
     sub_civilians = [f for f in figures if f.kind == "killed" and f.parent is not None and f.group == "civilians"]
     for candidates, group in ((top, "civilians"), (sub_civilians, "civilians"), (top, "all")):
-        for f in candidates:
-            if f.group == group:
-                return f.low if f.low is not None else f.high
+        matching = [f for f in candidates if f.group == group]
+        # "Dozens of people have been killed ... at least 58 died": a count beats a convention
+        exact = [f for f in matching if f.qualifier not in VAGUE_QUALIFIERS]
+        for f in exact or matching:
+            return f.low if f.low is not None else f.high
     if any(f.group == "fighters" for f in top):
         return 0
     sub = [f for f in figures if f.kind == "killed" and f.group in ("children", "women")]

@@ -276,4 +276,6 @@ GROUP_WORDS = {
     "doctors": "civilians", "nurses": "civilians", "journalists": "civilians", "students": "civilians",
     "pupils": "civilians", "schoolchildren": "children", "teachers": "civilians", "shoppers": "civilians",
     "farmers": "civilians", "workers": "all",
+    "forces": "fighters", "loyalists": "fighters", "attackers": "fighters", "jihadis": "fighters",
+    "defenders": "fighters", "bombers": "fighters",
 }
