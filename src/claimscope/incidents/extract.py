@@ -72,6 +72,8 @@ _DATELINE_AFTER_DASH = re.compile(r"^(?:\s+[A-Z][a-z]+)?\s*[-–—]\s")
 _DATELINE_AFTER_NUMBER = re.compile(r"\d{4}\s+$")
 _OUTLET_AFTER = re.compile(r"^(?:\s+(?:Press|Agency|TV|Radio|International|Network|Today|Dispatch|Ledger|Monitor|"
                            r"Truth|News|Media|Times|Post|Observatory|Centre|Center))|^\)", re.I)
+# "... in north of Syria's Aleppo Monitor AFP": a wire headline's source tag, not an outlet named after the place
+_HEADLINE_TAG_AFTER = re.compile(r"^\s+(?:Monitor|NGO|State media|Activists)\s+(?:AFP|Reuters|AP|DPA)\b")
 _CONTAINER_BETWEEN = re.compile(r"^(?:\s*(?:\w+\s+){0,2}(?:of|in|near|outside)\s+(?:the\s+)?(?:\w+\s+){0,2}|\s*,\s*)$",
                                 re.I)
 _GENERIC = re.compile(r"\b(?:in|during|since|throughout) the (?:\w+ )?(?:conflict|war|uprising|crisis|revolution)\b|"
@@ -293,7 +295,8 @@ def build_frames(ctx: Context) -> list[Frame]:
     if ctx.gazetteer is not None:
         dateline = _DATELINE.match(text[:60])
         for a, b, place in ctx.gazetteer.resolve_text(text, country=ctx.focus_iso):
-            if _PLACE_METONYM_AFTER.match(text[b:b + 20]) or _inside(a, b, mask) or _OUTLET_AFTER.match(text[b:b + 15]):
+            if _PLACE_METONYM_AFTER.match(text[b:b + 20]) or _inside(a, b, mask) or \
+                    _OUTLET_AFTER.match(text[b:b + 15]) and not _HEADLINE_TAG_AFTER.match(text[b:b + 30]):
                 continue
             if place.kind == "country" and _COUNTRY_AS_AGENT_AFTER.match(text[b:b + 30]):
                 continue
@@ -560,6 +563,8 @@ def _refine_main_place(main: Mention, mentions: list[Mention], ctx: Context) -> 
         country = None  # "the United States" in a story about Syria says who acts, not where
     named = [hit for hit in ctx.places if hit[0] < top_end and not _coarse(hit[2])]
     for a, b, place in sorted(nearby, key=lambda hit: hit[0]) + list(ctx.fallback_places) + named:
+        if _coarse(place) or place is main.place:
+            continue  # the lede's own "northwestern Syria" refines nothing
         if country is None or place.country == country:  # a vague region only says which country
             main.place, main.place_span, main.place_inferred = place, (a, b), True
             return
