@@ -301,6 +301,18 @@ def test_datelines_inside_the_text_are_not_scenes(cs):
     assert main["date_start"] == "2021-05-10" and main["attrs"]["civilians_killed"] == 9
 
 
+EVACUEES = """Convoy bombed
+
+A car bomb struck buses carrying residents evacuated from the besieged towns of Fua and Kafraya at the Rashidin crossing west of Aleppo on Saturday, killing at least 40 people."""
+
+
+def test_where_evacuees_came_from_is_not_the_scene(cs):
+    _, rows = _mentions(cs, EVACUEES, published="2021-05-12", focus=("Syria",))
+    main = _main(rows)
+    assert main["admin1"] == "Aleppo" and "Kafraya" not in (main["place_name"] or ""), main["place_name"]
+    assert not any(p["mention"] in ("Fua", "Kafraya") for r in rows for p in r["attrs"].get("places", []))
+
+
 CHEMICAL_FACTORY = """Jets hit depot
 
 Warplanes struck a chemical weapons factory near Atareb on Monday, killing four guards, the ministry said.

@@ -74,6 +74,11 @@ _OUTLET_AFTER = re.compile(r"^(?:\s+(?:Press|Agency|TV|Radio|International|Netwo
                            r"Truth|News|Media|Times|Post|Observatory|Centre|Center))|^\)", re.I)
 # "... in north of Syria's Aleppo Monitor AFP": a wire headline's source tag, not an outlet named after the place
 _HEADLINE_TAG_AFTER = re.compile(r"^\s+(?:Monitor|NGO|State media|Activists)\s+(?:AFP|Reuters|AP|DPA)\b")
+_ORIGIN_BEFORE = re.compile(r"\b(?:evacuated from|evacuees from|evacuating (?:residents|people) (?:of|from)|"
+                            r"residents (?:of|from)|displaced from|fled(?: from)?|fleeing(?: from)?|"
+                            r"carrying (?:residents|people|evacuees) (?:of|from))(?: the)?"
+                            r"(?: (?:besieged|northern|southern|eastern|western|two|Shiite|rebel-held|"
+                            r"government-held|towns?|villages?|of|and|city|cities|(?-i:[A-Z][\w'-]+)))*\s+$", re.I)
 _CONTAINER_BETWEEN = re.compile(r"^(?:\s*(?:\w+\s+){0,2}(?:of|in|near|outside)\s+(?:the\s+)?(?:\w+\s+){0,2}|\s*,\s*)$",
                                 re.I)
 _GENERIC = re.compile(r"\b(?:in|during|since|throughout) the (?:\w+ )?(?:conflict|war|uprising|crisis|revolution)\b|"
@@ -300,6 +305,8 @@ def build_frames(ctx: Context) -> list[Frame]:
                 continue
             if place.kind == "country" and _COUNTRY_AS_AGENT_AFTER.match(text[b:b + 30]):
                 continue
+            if _ORIGIN_BEFORE.search(text[max(0, a - 45):a]):
+                continue  # "buses carrying residents evacuated from Fua and Kafraya": where they came from
             if dateline and b <= dateline.end() + 12 and (text[a:b].isupper() or text[a - 1:a] == "("):
                 if place.kind != "country":
                     ctx.fallback_places.append((a, b, place))
