@@ -288,7 +288,7 @@ DATELINES_INSIDE = """Raids kill nine in Atareb
 
 Last updated 12 May 2021 BEIRUT (Test Wire) Air strikes killed nine civilians in the town of Atareb in Aleppo province on Monday, a monitor said.
 
-MOSCOW (Test Wire) The defence ministry in Moscow said its jets had struck only militant positions."""
+MOSCOW (Test Wire) The Veskarian embassy said its observers had seen the jets strike only militant positions."""
 
 
 def test_datelines_inside_the_text_are_not_scenes(cs):
@@ -303,7 +303,7 @@ def test_datelines_inside_the_text_are_not_scenes(cs):
 
 EVACUEES = """Convoy bombed
 
-A car bomb struck buses carrying residents evacuated from the besieged towns of Fua and Kafraya at the Rashidin crossing west of Aleppo on Saturday, killing at least 40 people."""
+A car bomb struck buses carrying residents evacuated from the besieged towns of Fua and Kafraya near Atareb in Aleppo province on Saturday, killing nine people."""
 
 
 def test_where_evacuees_came_from_is_not_the_scene(cs):
