@@ -29,20 +29,21 @@ from claimscope.incidents import dates as dates_mod
 from claimscope.incidents.taxonomy import AGENTS, ANAPHORIC_NOUNS, TRIGGER_RULES, compatible, more_specific
 
 MODALITY_RANK = {"fact": 0, "alleged": 1, "denied": 2, "hypothetical": 3, "anticipated": 4}
-BACKGROUND_DAYS = 45
+BACKGROUND_DAYS = 45  # an incident dated this long before publication is background history
 # A chemical agent named this many characters after an incident's last sentence, with no date,
 # place or "the attack" of its own, is not taken to tell how that incident was carried out.
 CHEMICAL_JOIN_GAP = 400
 # An incident dated only by its report ("said on Sunday") is not the one a later sentence dates
 # more than this many days earlier ("In May a raid on the camp ...").
-REPORTED_GAP_DAYS = 7  # an incident dated this long before publication is background history
+REPORTED_GAP_DAYS = 7
 _PRECISION_ORDER = {"neighbourhood": 0, "town": 1, "district": 2, "region": 3, "governorate": 4, "country": 5}
 
 # Words of organisations and treaties that contain weapon words but report no incident.
 _MASK = re.compile(r"Prohibition of Chemical Weapons|Chemical Weapons Convention|OPCW|Joint Investigative Mechanism|"
                    r"Toxic Arms Inspectorate|chemical (?:weapons )?(?:stockpiles?|arsenal|programme|program|"
-                   r"disarmament|deal|watchdog|inspectors?|experts?|factor(?:y|ies)|facilit(?:y|ies)|plants?|depots?|"
-                   r"warehouses?|storage|production|sites?|labs?|laborator(?:y|ies)|research)|Civil Defen[cs]e|White Helmets|"
+                   r"disarmament|deal|watchdog|inspectors?|experts?|factor(?:y|ies)|facilit(?:y|ies)|plants?|"
+                   r"depots?|warehouses?|storage|production|sites?|labs?|laborator(?:y|ies)|research)|"
+                   r"Civil Defen[cs]e|White Helmets|"
                    r"Security Council|death toll for|fact-finding mission", re.I)
 _ANTICIPATED = re.compile(r"\b(?:prepar(?:e|es|ed|ing|ations?)|plan(?:s|ning|ned)?\s+to|plot(?:s|ting|ted)?\s+to|"
                           r"intend(?:s|ing)?\s+to|about to|going to|will (?:stage|carry out|launch|use|fabricate)|"
@@ -59,7 +60,8 @@ _STRONG_DENIAL = re.compile(r"\b(?:staged|fabricated|faked|fake|false[- ]flag|ne
 _ALLEGED_TEXT = re.compile(r"\b(?:alleged(?:ly)?|reportedly|suspected|claims?|claimed|accus\w+|allegations?|"
                            r"said to have|blamed|according to)\b", re.I)
 _REPORTING_BEFORE = re.compile(r"(?:\b(?:said|says|announced|stated|told|reported|added|statement|released|"
-                               r"updated|posted|publication|published|issued|declared|confirmed|report|tweeted|wrote|noted|warned|accused|"
+                               r"updated|posted|publication|published|issued|declared|confirmed|report|tweeted|wrote|"
+                               r"noted|warned|accused|"
                                r"accusing|blamed|rejected|denied|dismissed|urged|called|found|concluded|determined)\b"
                                r"(?:(?!\b(?:on|in|at|the|that|of|a|an|which)\b)[^.;,]){0,30}(?:\b(?:on|in)\s+)?)$", re.I)
 _REPORTING_AFTER = re.compile(r"^['’]?s?\s*(?:,\s*)?(?:said|says|announced|stated|told|reported|rejected|denied|dismissed|"
