@@ -198,8 +198,9 @@ _YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
 _ARMED_CONTEXT = re.compile(r"\b(?:army|forces|group|militia|security|ISIS|ISIL|IS|Daesh|Hezbollah|Hizbollah|Nusra|"
                             r"Qaeda|terrorists?|jihadists?|rebels?|militants?|Front|Brigades?|Battalions?)\b", re.I)
 _COUNT_BEFORE = re.compile(r"\b(?P<count>\d+|" + _WORDNUM + r")\s+(?:(?P<noun>[\w-]+)\s+)?$", re.I)
-_DATE_YEAR = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d\b|(?:\b\d{1,2}(?:st|nd|rd|th)?\s+)?\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?"
-                        r"(?P<year>(?:19|20)\d\d)\b")
+_DATE_YEAR = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d\b|"
+                        r"(?:\b\d{1,2}(?:st|nd|rd|th)?\s+)?\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+"
+                        r"(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?P<year>(?:19|20)\d\d)\b")
 
 
 def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
