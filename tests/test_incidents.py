@@ -188,6 +188,8 @@ def test_actor_roles_in_battles_and_passives():
         ("government forces (Syria)", "target"), ("US-led coalition", "perpetrator")}
     assert ("government forces (Syria)", "perpetrator") in roles("Nine rebels were killed in clashes with regime troops.")
     assert ("US forces", "perpetrator") in roles("US cruise missiles struck an airbase near the town on Friday.")
+    # who holds the struck town is its target, not the striker
+    assert ("Islamic State", "target") in roles("Nine children were killed in air strikes on a town held by Daesh.")
 
 
 # ------------------------------------------------------------------- end to end on invented text

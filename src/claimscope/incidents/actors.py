@@ -99,6 +99,8 @@ _TARGET_AFTER = re.compile(r"^(?:'s)?(?:\s+(?:\w+ly|also|reportedly|allegedly|al
 _PERP_BEFORE = re.compile(r"(?:\bby(?: the)?|\baccus\w+(?: the)?|\bblam\w+(?: the)?|\bcarried out by|\bfrom|"
                           r"\b(?:clash(?:es|ed)?|fighting|fought|battles?|battling|firefights?|gun ?battles?)\s+"
                           r"(?:with|between|against)(?: the)?)\s+$", re.I)
+_HOLDER_BEFORE = re.compile(r"\b(?:held|controlled|run|occupied|ruled|dominated|administered|besieged|"
+                            r"surrounded|encircled)\s+by(?: the)?\s+$", re.I)
 _TARGET_BEFORE = re.compile(r"(?:\bagainst|\bon|\btargeting|\btargeted|\bat|\bkill\w*|\bwound\w*|\bhit)(?: the)?\s+$", re.I)
 _ATTACK_NOUN_AFTER = re.compile(r"^(?:'s)?\s+(?:air ?strikes?|raids?|shelling|bombardment|bombing|attacks?|assault|"
                                 r"offensive|helicopters?|warplanes|jets|aircraft|artillery|rockets?|missiles?)\b", re.I)
@@ -157,6 +159,8 @@ def find_actors(text: str, start: int, end: int, focus: str | None = None, count
 def _role(text: str, a: int, b: int) -> str | None:
     before = text[max(0, a - 30):a]
     after = text[b:b + 60]
+    if _HOLDER_BEFORE.search(before):
+        return "target"  # "air strikes on a town held by Daesh": who holds the place is struck, not striking
     if _PERP_BEFORE.search(before):
         return "perpetrator"
     if _TARGET_BEFORE.search(before):
