@@ -190,6 +190,9 @@ def test_actor_roles_in_battles_and_passives():
     assert ("US forces", "perpetrator") in roles("US cruise missiles struck an airbase near the town on Friday.")
     # who holds the struck town is its target, not the striker
     assert ("Islamic State", "target") in roles("Nine children were killed in air strikes on a town held by Daesh.")
+    assert ("armed opposition groups", "target") in roles("Government air strikes hit opposition-held districts.")
+    # a party that reports the attack is not its perpetrator
+    assert ("armed opposition groups", None) in roles("It was an attack that opposition groups say killed dozens.")
 
 
 # ------------------------------------------------------------------- end to end on invented text

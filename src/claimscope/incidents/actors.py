@@ -86,7 +86,7 @@ _NOT_ACTOR = re.compile(r"^(?:the )?(?:Syrian Arab Army|Red Army)$")
 _AGENT_VERBS = (r"(?:dropp|fir|shell|struck|strik|hit|launch|carri|bomb|target|attack|kill|pound|us|execut|detonat|"
                 r"storm|raid|seiz|captur|shot|gass|massacr|kidnapp|abduct|arrest|deploy|rain|lob|besieg|torture|"
                 r"behead|blew|plant|set off|was behind|were behind|responsible|claimed|prepar|plan|stag|fabricat|plot)")
-_PERP_AFTER = re.compile(r"^(?:'s)?(?:\s+(?!den(?:y|ied|ies)|reject|dismiss|said|says|blam|accus)(?:\w+(?:ly)?|had|have|has|were|"
+_PERP_AFTER = re.compile(r"^(?:'s)?(?:\s+(?!den(?:y|ied|ies)|reject|dismiss|said|says|say\b|blam|accus)(?:\w+(?:ly)?|had|have|has|were|"
                          r"was|reportedly|allegedly|also|then|again)){0,3}?\s*"
                          + _AGENT_VERBS + r"\w*", re.I)
 # "government soldiers were killed", "rebels have been wounded": the actor suffered the attack
@@ -100,7 +100,8 @@ _PERP_BEFORE = re.compile(r"(?:\bby(?: the)?|\baccus\w+(?: the)?|\bblam\w+(?: th
                           r"\b(?:clash(?:es|ed)?|fighting|fought|battles?|battling|firefights?|gun ?battles?)\s+"
                           r"(?:with|between|against)(?: the)?)\s+$", re.I)
 _HOLDER_BEFORE = re.compile(r"\b(?:held|controlled|run|occupied|ruled|dominated|administered|besieged|"
-                            r"surrounded|encircled)\s+by(?: the)?\s+$", re.I)
+                            r"surrounded|encircled)\s+by(?: the)?(?: \w+(?:'s|’s|s))?\s+$", re.I)
+_HELD_AFTER = re.compile(r"^-(?:held|controlled|run|besieged|dominated)\b", re.I)
 _TARGET_BEFORE = re.compile(r"(?:\bagainst|\bon|\btargeting|\btargeted|\bat|\bkill\w*|\bwound\w*|\bhit)(?: the)?\s+$", re.I)
 _ATTACK_NOUN_AFTER = re.compile(r"^(?:'s)?\s+(?:air ?strikes?|raids?|shelling|bombardment|bombing|attacks?|assault|"
                                 r"offensive|helicopters?|warplanes|jets|aircraft|artillery|rockets?|missiles?)\b", re.I)
@@ -159,7 +160,7 @@ def find_actors(text: str, start: int, end: int, focus: str | None = None, count
 def _role(text: str, a: int, b: int) -> str | None:
     before = text[max(0, a - 30):a]
     after = text[b:b + 60]
-    if _HOLDER_BEFORE.search(before):
+    if _HOLDER_BEFORE.search(before) or _HELD_AFTER.match(after):
         return "target"  # "air strikes on a town held by Daesh": who holds the place is struck, not striking
     if _PERP_BEFORE.search(before):
         return "perpetrator"
