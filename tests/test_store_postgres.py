@@ -329,6 +329,15 @@ def _comparable_export(store, *, link_ids: bool = True) -> list[dict]:
     return rows
 
 
+def _row_differences(left: list[dict], right: list[dict]) -> str:
+    """The fields that differ between two lists of rows, for an assertion message."""
+    lines = [f"{len(left)} vs {len(right)} rows"] if len(left) != len(right) else []
+    for a, b in zip(left, right):
+        lines += [f"row {a.get('id')} {key}: PostgreSQL {a[key]!r} / SQLite {b.get(key)!r}"
+                  for key in a if a[key] != b.get(key)]
+    return "\n".join(lines)
+
+
 @pytest.mark.slow
 def test_demo_end_to_end_on_postgres_matches_sqlite(pg_url, tmp_path):
     """`claimscope --db postgresql://... demo` (ingest, analyze, link, report) stores exactly what the
@@ -357,8 +366,11 @@ def test_demo_end_to_end_on_postgres_matches_sqlite(pg_url, tmp_path):
         first, second = (row["id"] for row in lite.store.incidents(limit=2))
         for handle in (pg, lite):
             handle.merge_incidents(first, second, author="tester")
+        # seen once in ~15 runs (2026-12-04): after the merge incident 7 differed; name the fields if it recurs
+        assert pg.store.incidents() == lite.store.incidents(), _row_differences(pg.store.incidents(),
+                                                                                lite.store.incidents())
         assert _comparable_export(pg.store, link_ids=False) == _comparable_export(lite.store, link_ids=False)
-        assert pg.store.incidents() == lite.store.incidents() and pg.store.incidents()[0]["locked"]
+        assert pg.store.incidents()[0]["locked"]
         assert pg.store.manual_edits()[0]["payload"] == lite.store.manual_edits()[0]["payload"]
     finally:
         pg.close()
