@@ -318,6 +318,15 @@ def test_where_evacuees_came_from_is_not_the_scene(cs):
     assert not any(p["mention"] in ("Fua", "Kafraya") for r in rows for p in r["attrs"].get("places", []))
 
 
+WIRE_HEADLINE = """Clashes kill 12 near Atareb Monitor AFP Monday 10 May 2021 At least 12 fighters were killed in clashes in northern Syria, a monitor said."""
+
+
+def test_a_wire_headline_tag_is_not_an_outlet_name(cs):
+    # "Atareb Monitor AFP": the monitor is the headline's source, not an outlet named after the town
+    _, rows = _mentions(cs, WIRE_HEADLINE, published="2021-05-10", focus=("Syria",))
+    assert _main(rows)["admin1"] == "Aleppo", [(r["event_type"], r["place_name"]) for r in rows]
+
+
 CHEMICAL_FACTORY = """Jets hit depot
 
 Warplanes struck a chemical weapons factory near Atareb on Monday, killing four guards, the ministry said.

@@ -9,7 +9,8 @@ import onnx
 import pytest
 
 from claimscope.nn import onnx_runtime
-from claimscope.nn.onnx_runtime import _read_resource, fuse_transformer, fused_model, model_resource_dir, new_session
+from claimscope.nn.onnx_runtime import (_read_resource, fuse_transformer, fused_model, model_resource_dir, new_session,
+                                        producer_name)
 
 TEXT = ("The Interior Ministry of Kestria said on Tuesday that rebel fighters had staged the chlorine "
         "attack on Harsun, calling the reports 'baseless fabrications' spread by foreign patrons. "
@@ -50,9 +51,21 @@ def test_fused_tagger_matches_the_shipped_graph(model_name):
 
 
 @pytest.mark.parametrize("model_name", ["checkworthy", "embeddings", "reranker"])
-def test_quantized_graphs_are_not_fused(model_name):
+def test_quantized_graphs_are_not_fused(model_name, monkeypatch, tmp_path):
+    monkeypatch.setenv("CLAIMSCOPE_ONNX_CACHE", str(tmp_path / "cache"))
     model = _read_resource(model_resource_dir(model_name), "model.onnx")
     assert fuse_transformer(model, model_name) is model
+    assert fused_model(model, model_name) is model and not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize("model_name", ["attribution", "persuasion", "checkworthy", "embeddings", "reranker"])
+def test_producer_is_read_from_the_header_as_onnx_reads_it(model_name):
+    model = _read_resource(model_resource_dir(model_name), "model.onnx")
+    assert producer_name(model) == onnx.load_from_string(model).producer_name
+
+
+def test_an_unusual_header_gives_no_producer():
+    assert producer_name(b"") is None and producer_name(b"not a graph") is None
 
 
 def test_a_graph_without_attention_is_returned_unchanged():

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from claimscope.incidents.actors import CIVILIAN_TARGETS
+from claimscope.incidents.casualties import VAGUE
 from claimscope.incidents.extract import Context, Mention
 from claimscope.incidents.taxonomy import event_type as event_type_info
 from claimscope.incidents.taxonomy import fakes_cause
@@ -163,9 +164,6 @@ def to_records(mentions: list[Mention], ctx: Context, article_id: str, producer:
     return out_mentions, out_figures, links
 
 
-VAGUE_QUALIFIERS = frozenset({"dozens", "scores", "hundreds", "thousands", "tens", "several", "a few", "a dozen", "many"})
-
-
 def _civilian_deaths(figures) -> int | None:
     """Civilians killed as a mention states it: a civilians figure, else a civilians subgroup of a
     larger toll, else an all-people figure (unless it names fighters), else children + women."""
@@ -175,7 +173,7 @@ def _civilian_deaths(figures) -> int | None:
     for candidates, group in ((top, "civilians"), (sub_civilians, "civilians"), (top, "all")):
         matching = [f for f in candidates if f.group == group]
         # "Dozens of people have been killed ... at least 58 died": a count beats a convention
-        exact = [f for f in matching if f.qualifier not in VAGUE_QUALIFIERS]
+        exact = [f for f in matching if f.qualifier not in VAGUE]
         for f in exact or matching:
             return f.low if f.low is not None else f.high
     if any(f.group == "fighters" for f in top):

@@ -30,14 +30,41 @@ INTRA_OP_THREADS = max(1, int(os.environ.get("CLAIMSCOPE_ONNX_THREADS") or 2))
 USE_ARENA = os.environ.get("CLAIMSCOPE_ONNX_ARENA", "") in ("1", "true", "yes")
 # The fp32 graphs exported from torch spell attention, GELU and layer norm out in dozens of small
 # ops. onnxruntime's transformer optimizer fuses them into its Attention/SkipLayerNorm/BiasGelu
-# kernels: 1.3-1.4x faster on the two wordpiece taggers with outputs equal to 1e-5 (measured
-# 2026-12-04; tests/test_onnx_fusion.py). CLAIMSCOPE_ONNX_FUSE=0 loads the graphs as shipped.
+# kernels: 1.2-1.55x on a batch of windows, 1.03-1.1x one article at a time, with outputs equal
+# to 1e-5 (measured 2026-12-04; docs/scaling.md, tests/test_onnx_fusion.py).
+# CLAIMSCOPE_ONNX_FUSE=0 loads the graphs as shipped.
 FUSE = os.environ.get("CLAIMSCOPE_ONNX_FUSE", "1") not in ("0", "false", "no")
 # all-MiniLM-L6-v2, the encoder every shipped head is fine-tuned from; the optimizer cannot
 # infer these from the exported graph.
 MINILM_SHAPE = {"num_heads": 12, "hidden_size": 384}
 
 _log = logging.getLogger(__name__)
+
+
+def producer_name(model: bytes) -> str | None:
+    """The ``producer_name`` of a serialised ModelProto, read from its first fields without
+    importing onnx (0.7 s) — so the int8 graphs, which are never fused, cost nothing to check.
+    None when the header is not the usual ``ir_version, producer_name`` pair."""
+    pos = 0
+    if model[:1] == b"\x08":  # field 1, ir_version: a varint
+        pos = 1
+        while pos < len(model) and model[pos] & 0x80:
+            pos += 1
+        pos += 1
+    if model[pos:pos + 1] != b"\x12":  # field 2, producer_name: a length-prefixed string
+        return None
+    length, shift, pos = 0, 0, pos + 1
+    while pos < len(model):
+        byte = model[pos]
+        length |= (byte & 0x7F) << shift
+        pos += 1
+        if not byte & 0x80:
+            break
+        shift += 7
+    try:
+        return model[pos:pos + length].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def fuse_transformer(model: bytes, name: str, *, num_heads: int = MINILM_SHAPE["num_heads"],
@@ -49,6 +76,8 @@ def fuse_transformer(model: bytes, name: str, *, num_heads: int = MINILM_SHAPE["
     ``onnx.quantize``) fusing gained under 8 % and moved the outputs by up to 0.08. A graph
     whose attention does not match the expected shape is returned as it was, never half-fused.
     """
+    if producer_name(model) not in (None, "pytorch"):
+        return model
     try:
         import onnx
         from onnxruntime.transformers.optimizer import optimize_model
@@ -96,6 +125,8 @@ def fused_model(model: bytes, name: str) -> bytes:
 
     import onnxruntime as ort
 
+    if producer_name(model) not in (None, "pytorch"):
+        return model  # int8 graphs are never fused: no hashing, no cache lookup
     key = hashlib.sha256(model).hexdigest()[:20]
     safe_name = re.sub(r"[^A-Za-z0-9_.-]", "_", name)[:40]
     path = fusion_cache_dir() / f"{safe_name}-{key}-ort{ort.__version__}.onnx"
