@@ -114,10 +114,36 @@ def test_an_unwritable_cache_still_gives_the_fused_graph(tmp_path, monkeypatch):
 def test_fusion_can_be_turned_off(monkeypatch):
     model = _read_resource(model_resource_dir("attribution"), "model.onnx")
     calls = []
-    monkeypatch.setattr(onnx_runtime, "fused_model", lambda model, name: calls.append(name) or model)
+    monkeypatch.setattr(onnx_runtime, "fused_source", lambda model, name: calls.append(name) or model)
     monkeypatch.setattr(onnx_runtime, "FUSE", False)  # what CLAIMSCOPE_ONNX_FUSE=0 sets
     new_session(model, "attribution")
     assert calls == []
     monkeypatch.setattr(onnx_runtime, "FUSE", True)
     new_session(model, "attribution")
     assert calls == ["attribution"]
+
+
+def test_graphs_load_from_their_files_with_the_same_outputs(tmp_path, monkeypatch):
+    """The shipped graphs are handed to onnxruntime as files (bytes cost a second copy of the
+    weights); the fused graph is then the cache file, and either way the outputs are the same."""
+    from pathlib import Path
+
+    from claimscope.nn.onnx_runtime import fused_source, graph_resource
+
+    monkeypatch.setenv("CLAIMSCOPE_ONNX_CACHE", str(tmp_path / "cache"))
+    shipped = graph_resource(model_resource_dir("attribution"))
+    assert isinstance(shipped, Path) and shipped.name == "model.onnx"
+    source = fused_source(shipped, "attribution")
+    assert isinstance(source, Path) and source.parent == tmp_path / "cache"
+    assert fused_source(shipped, "attribution") == source  # the second load reads the cache
+    feeds = _feeds("attribution", TEXT)
+    from_file = new_session(shipped, "attribution").run(None, feeds)[0]
+    from_bytes = new_session(shipped.read_bytes(), "attribution").run(None, feeds)[0]
+    np.testing.assert_allclose(from_file, from_bytes, atol=1e-5)
+    int8 = graph_resource(model_resource_dir("checkworthy"))
+    assert fused_source(int8, "checkworthy") == int8  # int8 graphs load as shipped
+
+
+def test_a_missing_graph_file_fails_with_the_model_name(tmp_path):
+    with pytest.raises(RuntimeError, match="ghost"):
+        new_session(tmp_path / "absent.onnx", "ghost")

@@ -36,7 +36,8 @@ import numpy as np
 
 from claimscope.claims.attribution import Attribution, Range
 from claimscope.claims.polnear import quote_type
-from claimscope.nn.onnx_runtime import INTRA_OP_THREADS, _read_resource, model_resource_dir, new_session
+from claimscope.nn.onnx_runtime import (INTRA_OP_THREADS, ModelSource, _read_resource, graph_resource, model_resource_dir,
+                                        new_session)
 
 MODEL_NAME = "attribution"
 LABELS = ("O", "B-SOURCE", "I-SOURCE", "B-CUE", "I-CUE", "B-CONTENT", "I-CONTENT")
@@ -299,9 +300,9 @@ class AttributionTagger:
             raise ValueError(f"{MODEL_NAME}: the tokenizer lacks [CLS] or [SEP]")
 
     @classmethod
-    def from_onnx(cls, model: bytes, tokenizer_json: str, config: dict, *, intra_op_threads: int = INTRA_OP_THREADS,
-                  **kwargs) -> "AttributionTagger":
-        """``model``/``tokenizer_json`` are the bytes/text of ``model.onnx`` and ``tokenizer.json``."""
+    def from_onnx(cls, model: ModelSource, tokenizer_json: str, config: dict, *,
+                  intra_op_threads: int = INTRA_OP_THREADS, **kwargs) -> "AttributionTagger":
+        """``model`` is ``model.onnx`` (bytes or its file), ``tokenizer_json`` the text of ``tokenizer.json``."""
         from tokenizers import Tokenizer
 
         session = new_session(model, MODEL_NAME, intra_op_threads=intra_op_threads)
@@ -320,8 +321,7 @@ class AttributionTagger:
         """The shipped model (``claimscope/models/attribution/``), loaded once per process."""
         folder = model_resource_dir(MODEL_NAME)
         config = json.loads(_read_resource(folder, "config.json"))
-        return cls.from_onnx(_read_resource(folder, "model.onnx"), _read_resource(folder, "tokenizer.json").decode("utf-8"),
-                             config)
+        return cls.from_onnx(graph_resource(folder), _read_resource(folder, "tokenizer.json").decode("utf-8"), config)
 
     def extract(self, text: str) -> list[Attribution]:
         return self.extract_batch([text])[0]

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from claimscope.nn.onnx_runtime import OnnxTextModel, _read_resource, model_resource_dir
+from claimscope.nn.onnx_runtime import OnnxTextModel, _read_resource, graph_resource, model_resource_dir
 
 MODEL_NAME = "reranker"
 
@@ -56,7 +56,7 @@ class ClaimReranker:
             if cls._default is None:
                 folder = model_resource_dir(MODEL_NAME)
                 config = json.loads(_read_resource(folder, "config.json"))
-                model = PairOnnxModel(_read_resource(folder, "model.onnx"),
+                model = PairOnnxModel(graph_resource(folder),
                                       _read_resource(folder, "tokenizer.json").decode("utf-8"),
                                       max_length=int(config.get("max_length", 128)), batch_size=32, name=MODEL_NAME)
                 cls._default = cls(model, config)

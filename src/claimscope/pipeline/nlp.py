@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -30,10 +31,29 @@ def _plan(components: frozenset[str]) -> tuple[str, ...]:
     return tuple(name for name in ALL_COMPONENTS if name in wanted)
 
 
+def import_spacy():
+    """``import spacy``, without letting thinc import torch.
+
+    thinc imports torch whenever it is installed (as in a training environment), which costs
+    every analysis process about 200 MB and a second, yet no claimscope pipeline runs torch.
+    torch is hidden only while thinc looks for it; importing torch later works as usual."""
+    if "thinc.compat" in sys.modules or "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` raise ImportError
+    try:
+        import spacy
+    finally:
+        if "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]
+    return spacy
+
+
 @lru_cache(maxsize=4)
 def load(components: frozenset[str] = frozenset({"parser", "ner", "lemmatizer"})):
     """The shared English pipeline with just ``components`` enabled (cached per set)."""
-    import spacy
+    spacy = import_spacy()
 
     enable = _plan(components)
     with _lock:
@@ -69,9 +89,9 @@ def chunk_text(text: str, size: int = CHUNK_CHARS) -> list[str]:
 
 def pipe(texts: Iterable[str], components: frozenset[str], batch_size: int = 32) -> Iterator:
     """Parse texts in order, yielding one spaCy Doc per text whose .text equals the input."""
+    nlp = load(components)
     from spacy.tokens import Doc
 
-    nlp = load(components)
     texts = list(texts)
     short_index = [i for i, t in enumerate(texts) if len(t) <= CHUNK_CHARS]
     parsed = dict(zip(short_index, nlp.pipe((texts[i] for i in short_index), batch_size=batch_size)))

@@ -273,8 +273,9 @@ class SpanModel:
             raise ValueError(f"{MODEL_NAME}: the tokenizer lacks [CLS] or [SEP]")
 
     @classmethod
-    def from_onnx(cls, model: bytes, tokenizer_json: str, config: dict, *, intra_op_threads: int | None = None,
+    def from_onnx(cls, model, tokenizer_json: str, config: dict, *, intra_op_threads: int | None = None,
                   **kwargs) -> "SpanModel":
+        """``model`` is ``model.onnx`` (bytes or its file), ``tokenizer_json`` the text of ``tokenizer.json``."""
         from tokenizers import Tokenizer
 
         from claimscope.nn.onnx_runtime import new_session
@@ -293,10 +294,12 @@ class SpanModel:
     def from_dir(cls, folder, **kwargs) -> "SpanModel":
         """Load ``model.onnx``, ``tokenizer.json`` and ``config.json`` from a folder (a path or a
         package resource); a missing file raises FileNotFoundError naming it."""
-        from claimscope.nn.onnx_runtime import _read_resource
+        from claimscope.nn.onnx_runtime import _read_resource, graph_resource
 
+        if isinstance(folder, (str, os.PathLike)):
+            folder = Path(folder)
         config = json.loads(_read_resource(folder, "config.json"))
-        return cls.from_onnx(_read_resource(folder, "model.onnx"),
+        return cls.from_onnx(graph_resource(folder),
                              _read_resource(folder, "tokenizer.json").decode("utf-8"), config, **kwargs)
 
     @classmethod
