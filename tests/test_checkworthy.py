@@ -94,6 +94,11 @@ def test_training_script_smoke_run(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     config = json.loads((out / "config.json").read_text())
     assert config["labels"] == ["No", "Yes"] and 0.0 < config["threshold"] < 1.0
+    # checkpoint, threshold and int8-vs-fp32 come from the tune split carved from train, never dev-test
+    assert config["selection"]["split"] == "tune" and config["selection"]["tune"]["n"] == 2
+    assert config["train_sentences"] == 18
+    shipped = config["metrics"]["onnx_int8" if config["int8"] else "onnx_fp32"]
+    assert shipped["threshold"] == shipped["selection"]["threshold"] == config["threshold"]
     model = OnnxTextModel((out / "model.onnx").read_bytes(), (out / "tokenizer.json").read_text(),
                           max_length=config["max_length"])
     probs = model.probabilities(["A short invented sentence.", "", "Another one with 3 numbers: 4 and 5."])
@@ -101,15 +106,17 @@ def test_training_script_smoke_run(tmp_path):
     assert probs.sum(axis=1) == pytest.approx([1.0, 1.0, 1.0], abs=1e-5)
 
 
-def test_sessions_release_batch_memory_unless_asked(monkeypatch):
-    # the arena would keep the largest batch's buffers for the session's life (docs/scaling.md)
+def test_sessions_give_batch_memory_back_after_each_run(monkeypatch):
+    # the arena would otherwise keep the largest batch's buffers for the session's life (docs/scaling.md)
     from claimscope.nn import onnx_runtime
-    from claimscope.nn.onnx_runtime import _read_resource, model_resource_dir, new_session
+    from claimscope.nn.onnx_runtime import _read_resource, model_resource_dir, new_session, run_options
 
     model = _read_resource(model_resource_dir("checkworthy"), "model.onnx")
+    assert new_session(model, "checkworthy").get_session_options().enable_cpu_mem_arena
+    assert run_options().get_run_config_entry("memory.enable_memory_arena_shrinkage") == "cpu:0"
+    monkeypatch.setattr(onnx_runtime, "USE_ARENA", False)  # what CLAIMSCOPE_ONNX_ARENA=0 sets
     options = new_session(model, "checkworthy").get_session_options()
     assert not options.enable_cpu_mem_arena and not options.enable_mem_pattern
-    monkeypatch.setattr(onnx_runtime, "USE_ARENA", True)
-    assert new_session(model, "checkworthy").get_session_options().enable_cpu_mem_arena
+    assert run_options() is None
     with pytest.raises(RuntimeError, match="broken: could not load"):
         new_session(b"not a graph", "broken")

@@ -37,7 +37,7 @@ import numpy as np
 from claimscope.claims.attribution import Attribution, Range
 from claimscope.claims.polnear import quote_type
 from claimscope.nn.onnx_runtime import (INTRA_OP_THREADS, ModelSource, _read_resource, graph_resource, model_resource_dir,
-                                        new_session)
+                                        new_session, run_options)
 
 MODEL_NAME = "attribution"
 LABELS = ("O", "B-SOURCE", "I-SOURCE", "B-CUE", "I-CUE", "B-CONTENT", "I-CONTENT")
@@ -279,7 +279,8 @@ class AttributionTagger:
     """
 
     def __init__(self, runner: Callable[[np.ndarray, np.ndarray], np.ndarray], tokenizer, config: dict, *,
-                 batch_size: int = 16):
+                 batch_size: int = 8):
+        # 8 windows a batch: a little faster than 16 on 2 cores and ~100 MB less at peak (2026-12-04)
         labels = tuple(config.get("labels", ()))
         if labels != LABELS:
             raise ValueError(f"{MODEL_NAME}/config.json: labels {labels} differ from the runtime's {LABELS}")
@@ -311,7 +312,7 @@ class AttributionTagger:
             raise ValueError(f"{MODEL_NAME}: ONNX inputs are {names}, expected ['input_ids', 'attention_mask']")
 
         def runner(input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
-            return session.run(None, {"input_ids": input_ids, "attention_mask": attention_mask})[0]
+            return session.run(None, {"input_ids": input_ids, "attention_mask": attention_mask}, run_options())[0]
 
         return cls(runner, Tokenizer.from_str(tokenizer_json), config, **kwargs)
 

@@ -12,6 +12,9 @@ import numpy as np
 from claimscope.nn.onnx_runtime import OnnxTextModel, model_resource_dir
 
 MODEL_NAME = "embeddings"
+# 16 sentences a batch: as fast as 64 on 2 cores (9.9 vs 10.6 s for 1,500 FA-KES sentences),
+# with a third of the transient memory (+0.36 vs +0.5 GB; measured 2026-12-04)
+BATCH_SIZE = 16
 
 
 class ClaimEncoder:
@@ -29,7 +32,7 @@ class ClaimEncoder:
         with cls._lock:
             if cls._default is None:
                 config = json.loads(model_resource_dir(MODEL_NAME).joinpath("config.json").read_text())
-                cls._default = cls(OnnxTextModel.from_resources(MODEL_NAME, batch_size=64), config)
+                cls._default = cls(OnnxTextModel.from_resources(MODEL_NAME, batch_size=BATCH_SIZE), config)
             return cls._default
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

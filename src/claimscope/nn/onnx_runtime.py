@@ -23,11 +23,13 @@ import numpy as np
 # The deployment machines have 2 cores; more threads only contend. Parallel engines give each
 # worker process its share through $CLAIMSCOPE_ONNX_THREADS (claimscope.engines).
 INTRA_OP_THREADS = max(1, int(os.environ.get("CLAIMSCOPE_ONNX_THREADS") or 2))
-# onnxruntime's memory arena and memory patterns keep the largest batch's buffers for the life
-# of the session. With two wordpiece taggers and three classifiers per worker that held ~740 MB
-# more at peak (2.2 vs 1.5 GB on 60 FA-KES articles) for 7-14 % more speed; memory is what a
-# laptop running several workers runs out of. CLAIMSCOPE_ONNX_ARENA=1 turns the arena back on.
-USE_ARENA = os.environ.get("CLAIMSCOPE_ONNX_ARENA", "") in ("1", "true", "yes")
+# onnxruntime's memory arena reuses buffers within a run; left alone it also keeps the largest
+# batch's buffers for the life of each session (five sessions a worker: 1.67 GB at peak on 64
+# FA-KES articles). Without the arena every buffer goes through malloc, and glibc keeps the freed
+# pages (0.8-1.3 GB). With the arena on and shrunk back at the end of every run (run_options()),
+# the peak was 0.69 GB at the same speed (measured 2026-12-04, docs/scaling.md).
+# CLAIMSCOPE_ONNX_ARENA=0 turns the arena off.
+USE_ARENA = os.environ.get("CLAIMSCOPE_ONNX_ARENA", "1") not in ("0", "false", "no")
 # The fp32 graphs exported from torch spell attention, GELU and layer norm out in dozens of small
 # ops. onnxruntime's transformer optimizer fuses them into its Attention/SkipLayerNorm/BiasGelu
 # kernels: 1.2-1.55x on a batch of windows, 1.03-1.1x one article at a time, with outputs equal
@@ -206,6 +208,24 @@ def new_session(model: ModelSource, name: str, *, intra_op_threads: int | None =
         raise RuntimeError(f"{name}: could not load the ONNX graph: {exc}") from exc
 
 
+_SHRINKING_RUN = None
+
+
+def run_options():
+    """Options for ``session.run``: give the arena's memory back when the run ends (None when
+    the arena is off, as there is nothing to give back)."""
+    global _SHRINKING_RUN
+    if not USE_ARENA:
+        return None
+    if _SHRINKING_RUN is None:
+        import onnxruntime as ort
+
+        options = ort.RunOptions()
+        options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+        _SHRINKING_RUN = options
+    return _SHRINKING_RUN
+
+
 def softmax(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max(axis=-1, keepdims=True)
     e = np.exp(shifted)
@@ -302,7 +322,7 @@ class OnnxTextModel:
             feeds = {"input_ids": input_ids, "attention_mask": mask}
             if "token_type_ids" in self.input_names:
                 feeds["token_type_ids"] = np.zeros_like(input_ids)
-            batch = self.session.run([self.output_name], feeds)[0]
+            batch = self.session.run([self.output_name], feeds, run_options())[0]
             if out is None:
                 out = np.empty((len(ids), batch.shape[-1]), dtype=batch.dtype)
             out[idx] = batch

@@ -13,6 +13,7 @@ next run picks up exactly where it stopped.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import traceback
@@ -211,9 +212,32 @@ class Pipeline:
             for doc in targets:
                 if doc.article.id in outputs:
                     doc.results[analyzer.name] = outputs[doc.article.id]
+            trim_heap()
             report.seconds[analyzer.name] = report.seconds.get(analyzer.name, 0.0) + time.perf_counter() - t0
         return [(doc.article.id, [(a.name, a.version, doc.results[a.name]) for a in plan[doc.article.id]
                                   if a.name in doc.results]) for doc in docs]
+
+
+@functools.lru_cache(maxsize=1)
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: its allocator returns memory its own way
+        return None
+
+
+def trim_heap() -> None:
+    """Give the heap's free pages back to the OS after an analyzer's batch.
+
+    Each neural model's buffers are freed after its batch (onnxruntime's arena is off), but
+    glibc keeps the pages, so the next model's buffers land on top of them: without this, one
+    worker peaked at 0.9-1.3 GB on 64 FA-KES articles, with it at ~0.78 GB (2026-12-04). A trim
+    takes about a millisecond."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def save_outcome(store: Store, outcome: Sequence[tuple[str, list[tuple[str, str, AnalysisResult]]]],

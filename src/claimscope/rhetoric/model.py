@@ -112,7 +112,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def piece_probabilities(runner: Runner, encoded: Sequence[Encoded], *, window: int, stride: int,
-                        cls_id: int, sep_id: int, pad_id: int, n_labels: int, batch_size: int = 16
+                        cls_id: int, sep_id: int, pad_id: int, n_labels: int, batch_size: int = 8
                         ) -> list[np.ndarray]:
     """Stitched per-piece probabilities [pieces, labels] for each encoded article.
 
@@ -250,7 +250,8 @@ class SpanModel:
     passes a torch model, so dev figures come from this code path).
     """
 
-    def __init__(self, runner: Runner, tokenizer, config: dict, *, batch_size: int = 16):
+    def __init__(self, runner: Runner, tokenizer, config: dict, *, batch_size: int = 8):
+        # 8 windows a batch: a little faster than 16 on 2 cores and ~100 MB less at peak (2026-12-04)
         labels = config.get("labels")
         if not labels or not isinstance(labels, list):
             raise ValueError(f"{MODEL_NAME}/config.json: 'labels' must be a non-empty list")
@@ -278,7 +279,7 @@ class SpanModel:
         """``model`` is ``model.onnx`` (bytes or its file), ``tokenizer_json`` the text of ``tokenizer.json``."""
         from tokenizers import Tokenizer
 
-        from claimscope.nn.onnx_runtime import new_session
+        from claimscope.nn.onnx_runtime import new_session, run_options
 
         session = new_session(model, MODEL_NAME, intra_op_threads=intra_op_threads)
         names = [i.name for i in session.get_inputs()]
@@ -286,7 +287,7 @@ class SpanModel:
             raise ValueError(f"{MODEL_NAME}: ONNX inputs are {names}, expected ['input_ids', 'attention_mask']")
 
         def runner(input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
-            return session.run(None, {"input_ids": input_ids, "attention_mask": attention_mask})[0]
+            return session.run(None, {"input_ids": input_ids, "attention_mask": attention_mask}, run_options())[0]
 
         return cls(runner, Tokenizer.from_str(tokenizer_json), config, **kwargs)
 
