@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import DATA, peak_rss_mb, require, table, write_result  # noqa: E402
 
-from claimscope.claims.combine import SHIPPED_STRATEGY, SentenceIndex, combine  # noqa: E402
+from claimscope.claims.combine import SHIPPED_STRATEGY, SentenceIndex, combine, finish  # noqa: E402
 from claimscope.claims.polnear import load_split  # noqa: E402
 from claimscope.claims.scoring import ROLES, CorpusScore  # noqa: E402
 from claimscope.nn.attribution import AttributionTagger  # noqa: E402
@@ -76,7 +76,9 @@ def dev_systems(dev_dir: Path, tagger: AttributionTagger, nlp, rules) -> dict[st
     rules_out = [rules(doc) for doc in docs]
     sents = [SentenceIndex.of_doc(doc) for doc in docs]
     for name in ("rules", "model+rules_fill", "model+rules_disjoint", "rules+model_fill"):
-        systems[name] = score(articles, [combine(name, m, r, s) for m, r, s in zip(model_out, rules_out, sents)])
+        # every system with a parse ends as the claims analyzer ends: claimscope.claims.combine.finish
+        systems[name] = score(articles, [finish(d, combine(name, m, r, s))
+                                         for m, r, s, d in zip(model_out, rules_out, sents, docs)])
     return systems
 
 
@@ -97,7 +99,7 @@ def speed(texts: list[str], tagger: AttributionTagger, nlp, rules, shipped: str)
         rules_s = time.perf_counter() - t0
         t0 = time.perf_counter()
         for m, r, doc in zip(model_out, rules_out, docs):
-            combine(shipped, m, r, SentenceIndex.of_doc(doc))
+            finish(doc, combine(shipped, m, r, SentenceIndex.of_doc(doc)))
         combine_s = time.perf_counter() - t0
     if shipped == "model":
         system_s = model_s

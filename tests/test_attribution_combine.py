@@ -129,3 +129,30 @@ def test_claims_analyzer_version_names_its_strategy():
 
     assert strategy_in_use() in STRATEGIES
     assert strategy_in_use() in ClaimsAnalyzer().version
+
+
+@pytest.mark.parametrize("sentence, source, cue, expected", [
+    # auxiliaries, adverbs and negation right before the verb belong to the cue
+    ("The minister has also said that the convoy was late.", "The minister", "said", "has also said"),
+    ("The ministry did not deny that its aircraft flew over Harsun.", "The ministry", "deny", "did not deny"),
+    ("A spokesman declined to comment on the strike.", "A spokesman", "comment", "to comment"),
+    # never into the source, across punctuation, or for a cue that is not a verb
+    ("Officials there said the market was hit.", "Officials there", "said", "said"),
+    ("The envoy, however, warned that talks would fail.", "The envoy", "warned", "warned"),
+    ("According to the governor, the road was blocked.", None, "According to", "According to"),
+])
+def test_cues_take_in_the_auxiliaries_adverbs_and_negation_before_their_verb(sentence, source, cue, expected):
+    from claimscope.claims.combine import extend_cue, finish
+    from claimscope.pipeline.nlp import load
+
+    doc = load(frozenset({"parser", "ner", "lemmatizer"}))(sentence)
+    start = sentence.index(cue)
+    src = (0, len(source)) if source else None
+    content_start = start + len(cue) + 1
+    original = Attribution(cue=(start, start + len(cue)), content=(content_start, len(sentence) - 1), source=src,
+                           extra={"cue_parts": [(start, start + len(cue))]})
+    out = extend_cue(doc, original)
+    assert sentence[out.cue[0]:out.cue[1]] == expected
+    assert out.extra["cue_parts"][0] == out.cue
+    assert original.cue == (start, start + len(cue)) and original.extra["cue_parts"][0] == original.cue  # not mutated
+    assert finish(doc, [original]) == [out]

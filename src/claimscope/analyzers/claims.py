@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from claimscope.claims.attribution import Attribution
-from claimscope.claims.combine import SHIPPED_STRATEGY, SentenceIndex, combine, enrich_from_parse
+from claimscope.claims.combine import SHIPPED_STRATEGY, SentenceIndex, combine, enrich_from_parse, finish
 from claimscope.claims.rules import extract_attributions, quote_regions
 from claimscope.claims.speakers import SpeakerResolver
 from claimscope.claims.types import classify
@@ -103,6 +103,7 @@ class ClaimsAnalyzer(Analyzer):
         if model_attributions is not None:
             enriched = [enrich_from_parse(doc.spacy, a) for a in model_attributions]
             attributions = combine(strategy, enriched, attributions, SentenceIndex.of_doc(doc.spacy))
+        attributions = finish(doc.spacy, attributions)
         claims: list[Claim] = []
         spans: list[Span] = []
         for att in attributions:

@@ -134,6 +134,47 @@ def combine(strategy: str, model: list[Attribution], rules: list[Attribution],
     raise ValueError(f"unknown attribution strategy {strategy!r}; expected one of {', '.join(STRATEGIES)}")
 
 
+# Tokens a cue takes in when they stand right before its verb: auxiliaries, adverbs and the
+# particles "not"/"to" ("has also said", "did not deny", "declined to comment"). PolNeAR's
+# annotators include them: in 150 random train articles 971 such tokens were inside cues and
+# 51 outside (possessive 's aside). Neither the tagger nor the rules reliably did.
+CUE_LEAD_POS = frozenset({"AUX", "ADV", "PART"})
+
+
+def extend_cue(doc, att: Attribution) -> Attribution:
+    """Widen a verbal cue leftwards over the auxiliaries, adverbs and particles right before it
+    in its sentence, never into the source or across punctuation."""
+    span = doc.char_span(att.cue[0], att.cue[1], alignment_mode="expand")
+    if span is None or len(span) == 0 or span[0].pos_ not in ("VERB", "AUX"):
+        return att
+    first = span[0]
+    start = None
+    j = first.i - 1
+    while j >= first.sent.start:
+        tok = doc[j]
+        if tok.pos_ not in CUE_LEAD_POS or tok.tag_ == "POS" or not any(ch.isalpha() for ch in tok.text):
+            break
+        if att.source is not None and att.source[0] <= tok.idx < att.source[1]:
+            break
+        if doc.text[tok.idx + len(tok.text):start if start is not None else first.idx].strip():
+            break  # something (a comma, a quote) stands between this token and the cue
+        start = tok.idx
+        j -= 1
+    if start is None:
+        return att
+    extra = dict(att.extra)
+    if extra.get("cue_parts"):
+        parts = extra["cue_parts"]
+        extra["cue_parts"] = [(start, parts[0][1]), *[tuple(p) for p in parts[1:]]]
+    return replace(att, cue=(start, att.cue[1]), extra=extra)
+
+
+def finish(doc, attributions: list[Attribution]) -> list[Attribution]:
+    """The last step of every attribution system with a parse (the claims analyzer and
+    ``bench/attribution.py`` both call it): cue spans follow the annotation convention above."""
+    return [extend_cue(doc, a) for a in attributions]
+
+
 def enrich_from_parse(doc, att: Attribution) -> Attribution:
     """Give a tagger attribution the parse facts the rules record: the cue's lemma (the
     first verb of the cue, else "according to" or its last word), negation and voice."""
