@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-# Fused ONNX graphs (claimscope.nn.onnx_runtime.fused_model) go to a cache of this test run, shared
+# Fused ONNX graphs (claimscope.nn.onnx_runtime.fused_source) go to a cache of this test run, shared
 # with the CLI subprocesses the tests start, not to the user's cache directory.
 if "CLAIMSCOPE_ONNX_CACHE" not in os.environ:
     import tempfile

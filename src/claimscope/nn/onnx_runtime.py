@@ -120,12 +120,6 @@ def fusion_cache_dir() -> Path:
     return Path(user_cache_dir("claimscope")) / "onnx"
 
 
-def fused_model(model: bytes, name: str) -> bytes:
-    """:func:`fuse_transformer` of ``model``, fused once per machine and read from the cache after."""
-    source = fused_source(model, name)
-    return source if isinstance(source, bytes) else source.read_bytes()
-
-
 def fused_source(model: ModelSource, name: str) -> ModelSource:
     """Where to load ``model`` fused from: the cached fused graph's file (fusing it first if
     this machine has not yet), or ``model`` itself where fusing does not apply.
@@ -175,13 +169,10 @@ def _release_freed_memory() -> None:
     """Hand the fusion's freed buffers back to the OS (glibc keeps them mapped otherwise)."""
     import gc
 
-    gc.collect()
-    try:
-        import ctypes
+    from claimscope.pipeline import trim_heap
 
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        pass
+    gc.collect()
+    trim_heap()
 
 
 def new_session(model: ModelSource, name: str, *, intra_op_threads: int | None = None, fuse: bool | None = None):
